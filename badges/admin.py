@@ -1,0 +1,127 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+
+from .models import Award, BadgeTemplate, Certification, ClaimToken, Exam, Issuer
+from .services import award_issue, award_resend
+
+
+@admin.register(Issuer)
+class IssuerAdmin(admin.ModelAdmin):
+    list_display = ["name", "url", "email"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ExamInline(admin.TabularInline):
+    model = Exam.certifications.through
+    extra = 0
+    verbose_name = "exam"
+    autocomplete_fields = ["exam"]
+
+
+@admin.register(Certification)
+class CertificationAdmin(admin.ModelAdmin):
+    list_display = ["name", "level", "program", "status", "retired_on"]
+    list_filter = ["status", "level", "program"]
+    search_fields = ["name", "exams__code"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ExamInline]
+
+
+@admin.register(Exam)
+class ExamAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "status", "retired_on"]
+    list_filter = ["status"]
+    search_fields = ["code", "title"]
+    filter_horizontal = ["certifications"]
+
+
+@admin.register(BadgeTemplate)
+class BadgeTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "issuer", "certification", "exam", "validity_months", "accepted_count"]
+    list_filter = ["issuer", "certification__status", "certification__level"]
+    search_fields = ["name", "slug", "exam__code", "certification__exams__code"]
+    autocomplete_fields = ["certification", "exam"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        accepted = Count("awards", filter=Q(awards__state="accepted", awards__revoked_at__isnull=True))
+        return (
+            super().get_queryset(request).select_related("issuer", "certification", "exam").annotate(accepted=accepted)
+        )
+
+    @admin.display(description="Accepted", ordering="accepted")
+    def accepted_count(self, obj):
+        return obj.accepted
+
+
+class AwardIssueForm(forms.ModelForm):
+    class Meta:
+        model = Award
+        fields = ["template", "recipient_email", "recipient_name", "issued_on", "expires_on"]
+        help_texts = {"expires_on": "Leave empty to use the badge's validity period, if it has one."}
+
+
+@admin.register(Award)
+class AwardAdmin(admin.ModelAdmin):
+    list_display = ["recipient_name", "recipient_email", "template", "state", "issued_on", "expires_on", "revoked_at"]
+    list_filter = ["state", ("revoked_at", admin.EmptyFieldListFilter), "template__issuer", "issued_on"]
+    search_fields = ["recipient_email", "recipient_name", "public_id", "template__name"]
+    date_hierarchy = "issued_on"
+    list_select_related = ["template"]
+    autocomplete_fields = ["template", "earner"]
+    readonly_fields = ["public_id", "earner", "state", "accepted_at", "revoked_at", "revocation_reason", "created_at"]
+    actions = ["resend_claim_email"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = AwardIssueForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return AwardIssueForm.Meta.fields
+        return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        # Issuing goes through the same service as the command line: claim email included.
+        issued = award_issue(
+            template=obj.template,
+            email=obj.recipient_email,
+            name=obj.recipient_name,
+            issued_on=obj.issued_on,
+            expires_on=obj.expires_on,
+        )
+        obj.pk, obj.public_id = issued.pk, issued.public_id
+
+    def save_related(self, request, form, formsets, change):
+        if change:
+            super().save_related(request, form, formsets, change)
+
+    @admin.action(description="Resend the claim email")
+    def resend_claim_email(self, request, queryset):
+        sent = 0
+        for award in queryset:
+            try:
+                award_resend(award=award)
+                sent += 1
+            except ValidationError as error:
+                self.message_user(request, f"{award}: {' '.join(error.messages)}", messages.WARNING)
+        self.message_user(request, f"Claim email queued for {sent} badge(s).")
+
+
+@admin.register(ClaimToken)
+class ClaimTokenAdmin(admin.ModelAdmin):
+    list_display = ["award", "created_at", "expires_at", "used_at"]
+    list_select_related = ["award__template"]
+    readonly_fields = ["award", "token_hash", "created_at", "expires_at", "used_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class BadgesConfig(AppConfig):
+    name = "badges"
+
+    def ready(self):
+        from outbox.registry import register
+
+        from . import receivers  # noqa: F401  (connects allauth signals)
+        from .emails import render_claim_email
+
+        register("claim", render_claim_email)

@@ -1,0 +1,210 @@
+"""Load the certification catalog from the CSV files in `data/`.
+
+Idempotent: a second run changes nothing. A field staff edited keeps the staff value
+unless the source changes it (each row remembers what the import last wrote). Rows that
+disappear from the source are marked retired, never deleted, so their badges stay valid.
+"""
+
+import csv
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.text import slugify
+
+from .models import BadgeTemplate, Certification, Exam, Issuer, Status
+
+DATA_DIR = Path(settings.BASE_DIR) / "data"
+
+DEMO_ISSUER = {
+    "slug": "microsoft-certifications",
+    "name": "Microsoft Certifications (demo issuer)",
+    "url": "https://learn.microsoft.com/credentials/",
+    "email": "badges@badgeportal.example",
+    "description": (
+        "A demo issuer modelled on Microsoft's public certification catalog: real certification "
+        "and exam names and retirement dates, awarded here by badgeportal for demonstration."
+    ),
+}
+
+
+@dataclass
+class ImportSummary:
+    counts: Counter = field(default_factory=Counter)
+
+    def count(self, kind, outcome):
+        self.counts[(kind, outcome)] += 1
+
+    def lines(self):
+        for kind in ("certification", "exam", "badge template"):
+            parts = [
+                f"{self.counts[(kind, outcome)]} {outcome}" for outcome in ("added", "updated", "retired", "unchanged")
+            ]
+            yield f"{kind}s: " + ", ".join(parts)
+
+
+def _read(path):
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _date(text):
+    return date.fromisoformat(text) if text else None
+
+
+def _codes(text):
+    return [code.strip() for code in (text or "").split("|") if code.strip()]
+
+
+def _snapshot_value(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _apply_source(obj, source):
+    """Copy source values onto `obj` where the source changed since the last import. Returns True if changed."""
+    is_new = obj.pk is None
+    changed = False
+    for name, value in source.items():
+        previous = obj.source_snapshot.get(name, object())
+        if (is_new or _snapshot_value(value) != previous) and getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    snapshot = {name: _snapshot_value(value) for name, value in source.items()}
+    if snapshot != obj.source_snapshot:
+        obj.source_snapshot = snapshot
+        changed = True
+    if getattr(obj, "status", None) == Status.ACTIVE and obj.retired_on is not None:
+        obj.retired_on = None
+    return changed
+
+
+def _save(obj, source, kind, summary):
+    was_new, was_retired = obj.pk is None, getattr(obj, "status", None) == Status.RETIRED
+    if not _apply_source(obj, source):
+        summary.count(kind, "unchanged")
+        return obj
+    obj.save()
+    if was_new:
+        summary.count(kind, "added")
+    elif not was_retired and getattr(obj, "status", None) == Status.RETIRED:
+        summary.count(kind, "retired")
+    else:
+        summary.count(kind, "updated")
+    return obj
+
+
+def _certification_source(row):
+    retired = row["status"] != "active"
+    return {
+        "name": row["name"],
+        "level": row["level"],
+        "program": row["program"],
+        "url": row["url"],
+        "status": Status.RETIRED if retired else Status.ACTIVE,
+        "retired_on": _date(row["retired_on"]) if retired else None,
+        "superseded_by": row["superseded_by"],
+    }
+
+
+def _exam_source(row):
+    retired = row["status"] != "active"
+    return {
+        "title": row["exam_title"],
+        "status": Status.RETIRED if retired else Status.ACTIVE,
+        "retired_on": _date(row["retired_on"]) if retired else None,
+    }
+
+
+def _skills_by_certification(rows):
+    """Technologies O*NET ties to each certification's occupations, e.g. 'Microsoft PowerShell'."""
+    skills = {}
+    for row in rows:
+        names = [re.sub(r"\s*\([A-Z]+\)$", "", part.strip()) for part in row["onet_evidence"].split(";")]
+        bucket = skills.setdefault(row["certification"], [])
+        bucket.extend(name for name in names if name and name not in bucket)
+    return skills
+
+
+def _retire_missing(model, seen_keys, key, kind, summary):
+    """Rows the import created earlier and the source no longer lists retire; staff-made rows are left alone."""
+    gone = model.objects.exclude(**{f"{key}__in": seen_keys}).exclude(source_snapshot={}).filter(status=Status.ACTIVE)
+    for obj in gone:
+        obj.status = Status.RETIRED
+        obj.source_snapshot = {**obj.source_snapshot, "status": Status.RETIRED}
+        obj.save(update_fields=["status", "source_snapshot"])
+        summary.count(kind, "retired")
+
+
+def _join_codes(codes):
+    return codes[0] if len(codes) == 1 else ", ".join(codes[:-1]) + " and " + codes[-1]
+
+
+def _certification_template_source(cert, exam_codes, skills):
+    level = f"{cert.level.lower()}-level " if cert.level else ""
+    description = f"The holder of this badge earned {cert.name}, a {level}certification"
+    description += f" ({cert.program} program)." if cert.program else "."
+    criteria = f"Pass exam {_join_codes(exam_codes)}." if exam_codes else "Meet the certification's requirements."
+    if len(exam_codes) > 1:
+        criteria = f"Pass the exams {_join_codes(exam_codes)}."
+    return {"name": cert.name, "description": description, "criteria": criteria, "skills": skills[:12]}
+
+
+def _exam_template_source(exam, skills):
+    return {
+        "name": f"{exam.code}: {exam.title}",
+        "description": f"The holder of this badge passed exam {exam.code}, {exam.title}.",
+        "criteria": f"Pass exam {exam.code}: {exam.title}.",
+        "skills": skills[:12],
+    }
+
+
+def _sync_template(issuer, source, summary, **recognized):
+    template = BadgeTemplate.objects.filter(**recognized).first()
+    if template is None:
+        (name,) = recognized.values()
+        slug = slugify(name.code if hasattr(name, "code") else name.name)[:250]
+        template = BadgeTemplate(issuer=issuer, slug=slug, **recognized)
+    return _save(template, source, "badge template", summary)
+
+
+@transaction.atomic
+def import_catalog(data_dir=DATA_DIR):
+    summary = ImportSummary()
+    issuer, _ = Issuer.objects.get_or_create(slug=DEMO_ISSUER["slug"], defaults=DEMO_ISSUER)
+    cert_rows = _read(data_dir / "microsoft_certifications.csv")
+    exam_rows = _read(data_dir / "microsoft_exams.csv")
+    history_rows = _read(data_dir / "microsoft_exams_history_only.csv")
+    skills = _skills_by_certification(_read(data_dir / "cert_to_soc.csv"))
+
+    certifications = {c.name: c for c in Certification.objects.all()}
+    for row in cert_rows:
+        cert = certifications.get(row["name"]) or Certification(slug=slugify(row["name"])[:250])
+        certifications[row["name"]] = _save(cert, _certification_source(row), "certification", summary)
+    _retire_missing(Certification, [row["name"] for row in cert_rows], "name", "certification", summary)
+
+    exams = {e.code: e for e in Exam.objects.prefetch_related("certifications")}
+    exam_certs = {}
+    for row in exam_rows + [{**row, "status": "retired"} for row in history_rows]:
+        if row["exam_code"] in exam_certs:
+            continue  # The current list wins over the history of dropped exams.
+        exam = exams.get(row["exam_code"]) or Exam(code=row["exam_code"])
+        exams[row["exam_code"]] = _save(exam, _exam_source(row), "exam", summary)
+        exam_certs[row["exam_code"]] = [certifications[n] for n in _codes(row["certification"]) if n in certifications]
+    _retire_missing(Exam, list(exam_certs), "code", "exam", summary)
+
+    for code, certs in exam_certs.items():
+        if {c.pk for c in certs} != {c.pk for c in exams[code].certifications.all()}:
+            exams[code].certifications.set(certs)
+
+    for cert in certifications.values():
+        codes = [code for code, certs in exam_certs.items() if cert in certs]
+        source = _certification_template_source(cert, codes, skills.get(cert.name, []))
+        _sync_template(issuer, source, summary, certification=cert)
+    for exam in exams.values():
+        exam_skills = [skill for cert in exam_certs.get(exam.code, []) for skill in skills.get(cert.name, [])]
+        _sync_template(issuer, _exam_template_source(exam, list(dict.fromkeys(exam_skills))), summary, exam=exam)
+    return summary

@@ -1,0 +1,17 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from badges.catalog_import import DATA_DIR, import_catalog
+
+
+class Command(BaseCommand):
+    help = "Load certifications, exams and a badge template for each from the catalog CSV files."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
+
+    def handle(self, *args, data_dir, **options):
+        summary = import_catalog(data_dir)
+        for line in summary.lines():
+            self.stdout.write(line)

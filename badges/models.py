@@ -1,0 +1,242 @@
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+def new_recipient_salt():
+    return secrets.token_hex(16)
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", "Active"
+    RETIRED = "retired", "Retired"
+
+
+class Issuer(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    url = models.URLField()
+    email = models.EmailField()
+    description = models.TextField(blank=True)
+    image = models.ImageField(upload_to="issuers/", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Certification(models.Model):
+    name = models.CharField(max_length=255, unique=True)
+    slug = models.SlugField(max_length=255, unique=True)
+    level = models.CharField(max_length=50, blank=True)
+    program = models.CharField(max_length=100, blank=True, help_text="Role-based, Fundamentals, Specialty, ...")
+    description = models.TextField(blank=True)
+    skills = models.JSONField(default=list, blank=True)
+    url = models.URLField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    retired_on = models.DateField(null=True, blank=True)
+    superseded_by = models.CharField(max_length=255, blank=True)
+    # The values the last catalog import wrote; a field staff changed since stays unless the source changes it.
+    source_snapshot = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="retired") | Q(retired_on__isnull=True),
+                name="certification_active_has_no_retired_on",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_retired(self):
+        return self.status == Status.RETIRED
+
+
+class Exam(models.Model):
+    code = models.CharField(max_length=20, unique=True)
+    title = models.CharField(max_length=255)
+    certifications = models.ManyToManyField(Certification, related_name="exams", blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    retired_on = models.DateField(null=True, blank=True)
+    # The values the last catalog import wrote; a field staff changed since stays unless the source changes it.
+    source_snapshot = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="retired") | Q(retired_on__isnull=True), name="exam_active_has_no_retired_on"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.code}: {self.title}"
+
+    @property
+    def is_retired(self):
+        return self.status == Status.RETIRED
+
+
+class BadgeTemplate(models.Model):
+    """What an issuer awards: a badge for one certification or for one exam."""
+
+    issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="badge_templates")
+    certification = models.OneToOneField(
+        Certification, on_delete=models.PROTECT, null=True, blank=True, related_name="badge_template"
+    )
+    exam = models.OneToOneField(Exam, on_delete=models.PROTECT, null=True, blank=True, related_name="badge_template")
+    slug = models.SlugField(max_length=255, unique=True)
+    name = models.CharField(max_length=255)
+    description = models.TextField(blank=True)
+    criteria = models.TextField(blank=True)
+    skills = models.JSONField(default=list, blank=True)
+    image = models.ImageField(upload_to="badges/", blank=True)
+    validity_months = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Leave empty for badges that do not expire."
+    )
+    # The values the last catalog import wrote; a field staff changed since stays unless the source changes it.
+    source_snapshot = models.JSONField(default=dict, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(certification__isnull=True) | Q(exam__isnull=True),
+                name="badge_template_recognizes_one_thing",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def recognized(self):
+        """The certification or exam this badge stands for (None for a free-standing badge)."""
+        return self.certification or self.exam
+
+    @property
+    def is_retired(self):
+        return bool(self.recognized and self.recognized.is_retired)
+
+    @property
+    def retired_on(self):
+        return self.recognized.retired_on if self.is_retired else None
+
+    @property
+    def level(self):
+        return self.certification.level if self.certification else "Exam"
+
+
+class AwardState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class AwardQuerySet(models.QuerySet):
+    def for_earner(self, user):
+        return self.filter(earner=user)
+
+    def not_revoked(self):
+        return self.filter(revoked_at__isnull=True)
+
+    def pending_for_email(self, email):
+        return self.filter(
+            recipient_email=email.strip().lower(),
+            earner__isnull=True,
+            state=AwardState.PENDING,
+            revoked_at__isnull=True,
+        )
+
+
+class Award(models.Model):
+    """One badge awarded to one person, identified in every URL by `public_id`."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    template = models.ForeignKey(BadgeTemplate, on_delete=models.PROTECT, related_name="awards")
+    recipient_email = models.EmailField(db_index=True, help_text="Stored lower-cased.")
+    recipient_name = models.CharField(max_length=200)
+    earner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="awards"
+    )
+    state = models.CharField(max_length=10, choices=AwardState.choices, default=AwardState.PENDING)
+    issued_on = models.DateField(default=timezone.localdate)
+    expires_on = models.DateField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    is_public = models.BooleanField(default=True, help_text="Accepted badges are public unless the earner hides them.")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.TextField(blank=True)
+    # Salt for the Open Badges recipient hash; fixed per award so the hash is stable.
+    recipient_salt = models.CharField(max_length=32, default=new_recipient_salt, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AwardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_on", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | ~Q(revocation_reason=""), name="award_revocation_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("issued_on")),
+                name="award_expires_after_issue",
+            ),
+        ]
+        indexes = [models.Index(fields=["earner", "state"])]
+
+    def __str__(self):
+        return f"{self.template} for {self.recipient_name}"
+
+    def get_absolute_url(self):
+        return reverse("wallet_award", args=[self.public_id])
+
+    @property
+    def is_revoked(self):
+        return self.revoked_at is not None
+
+    @property
+    def is_expired(self):
+        return self.expires_on is not None and self.expires_on < timezone.localdate()
+
+    @property
+    def is_accepted(self):
+        return self.state == AwardState.ACCEPTED
+
+
+class ClaimToken(models.Model):
+    """A single-use claim link. Only the SHA-256 of the token is stored."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="claim_tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Claim link for {self.award_id}"
+
+    @property
+    def is_used(self):
+        return self.used_at is not None
+
+    @property
+    def is_expired(self):
+        return self.expires_at <= timezone.now()

@@ -1,0 +1,42 @@
+"""Renderers turn an outbox row into an EmailMessage at send time.
+
+An app registers one per kind in its `AppConfig.ready()`:
+
+    register("claim", render_claim_email)
+
+A renderer takes the row and returns an `EmailMultiAlternatives`, or None when the email
+no longer makes sense (the award was revoked meanwhile); the row is then marked sent.
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+_renderers = {}
+
+
+def register(kind, renderer):
+    _renderers[kind] = renderer
+
+
+def render(row):
+    try:
+        renderer = _renderers[row.kind]
+    except KeyError:
+        raise LookupError(f"No email renderer registered for kind {row.kind!r}") from None
+    return renderer(row)
+
+
+def templated_email(*, to, template, context, reply_to=None):
+    """Build an HTML + plain-text email from `<template>_subject.txt`, `.txt` and `.html`."""
+    context = {"SITE_URL": settings.SITE_URL, "SITE_NAME": settings.SITE_NAME, **context}
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"{template}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        reply_to=reply_to or [],
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    return message
