@@ -136,6 +136,9 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 CLAIM_LINK_DAYS = env.int("CLAIM_LINK_DAYS", default=30)
 # Claim link attempts allowed per client address; guessing tokens is pointless, but cheap to slow.
 CLAIM_RATE_LIMIT = env("CLAIM_RATE_LIMIT", default="30/m")
+# Badge verification re-fetches our own published data; these bound what one client may ask for.
+VERIFY_RATE_LIMIT = env("VERIFY_RATE_LIMIT", default="20/m")
+VERIFY_FETCH_TIMEOUT = env.float("VERIFY_FETCH_TIMEOUT", default=5.0)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

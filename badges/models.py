@@ -245,3 +245,33 @@ class ClaimToken(models.Model):
     @property
     def is_expired(self):
         return self.expires_at <= timezone.now()
+
+
+class IssuerKey(models.Model):
+    """An RSA key an issuer signs Open Badges 3.0 credentials with.
+
+    One key is active at a time; retired keys stay so that credentials they signed keep verifying.
+    The private key is stored encrypted with a key derived from SECRET_KEY and is never served.
+    """
+
+    issuer = models.ForeignKey(Issuer, on_delete=models.CASCADE, related_name="keys")
+    kid = models.CharField(max_length=64, unique=True)
+    public_jwk = models.JSONField()
+    private_key_encrypted = models.TextField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer"], condition=Q(retired_at__isnull=True), name="issuer_key_one_active_per_issuer"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.issuer} key {self.kid}"
+
+    @property
+    def is_active(self):
+        return self.retired_at is None
