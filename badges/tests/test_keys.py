@@ -1,8 +1,8 @@
 import pytest
-from jwt.utils import base64url_decode
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from jwt.utils import base64url_decode
 
 from badges.models import IssuerKey
 from badges.openbadges import keys
