@@ -5,7 +5,6 @@ import pytest
 def _fast_and_isolated(settings, tmp_path):
     # Real password hashing costs about a second per login on this machine.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "https://badges.example.org"
 
