@@ -16,9 +16,7 @@ def staff_client(client):
     return client
 
 
-def test_staff_issue_a_badge_from_admin_and_the_claim_email_goes_out(
-    staff_client, django_capture_on_commit_callbacks
-):
+def test_staff_issue_a_badge_from_admin_and_the_claim_email_goes_out(staff_client, django_capture_on_commit_callbacks):
     template = BadgeTemplateFactory()
 
     with django_capture_on_commit_callbacks(execute=True):

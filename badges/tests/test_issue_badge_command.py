@@ -16,7 +16,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def exam_template():
     exam = ExamFactory(code="AZ-900", title="Microsoft Azure Fundamentals")
     return BadgeTemplateFactory(
-        issuer=IssuerFactory(), certification=None, exam=exam, name="AZ-900: Microsoft Azure Fundamentals", slug="az-900"
+        issuer=IssuerFactory(),
+        certification=None,
+        exam=exam,
+        name="AZ-900: Microsoft Azure Fundamentals",
+        slug="az-900",
     )
 
 
