@@ -77,3 +77,19 @@ def test_non_staff_cannot_reach_admin(client):
     response = client.get(reverse("admin:badges_award_changelist"))
 
     assert response.status_code == 302
+
+
+def test_revoking_from_admin_asks_for_a_reason_then_revokes(staff_client):
+    award = AcceptedAwardFactory()
+    changelist = reverse("admin:badges_award_changelist")
+
+    confirm = staff_client.post(changelist, {"action": "revoke", "_selected_action": [award.pk]})
+    award.refresh_from_db()
+    assert "Revoking is final" in confirm.text
+    assert award.revoked_at is None
+
+    staff_client.post(changelist, {"action": "revoke", "_selected_action": [award.pk], "reason": "Exam voided"})
+
+    award.refresh_from_db()
+    assert award.revoked_at is not None
+    assert award.revocation_reason == "Exam voided"
