@@ -143,14 +143,14 @@ def award_verify(request, public_id):
     award = get_object_or_404(Award.objects.publicly_visible().select_related("template__issuer"), public_id=public_id)
     form = AwardVerifyForm(request.POST or None)
     email = form.cleaned_data["email"] if form.is_valid() else ""
-    report = verification.verify_award_url(ob2.assertion_url(award), email=email)
+    report = verification.verify_award(award.public_id, email=email)
     return render(request, "badges/verify_award.html", {"award": award, "form": form, "report": report})
 
 
 @ratelimit(key="ip", rate=settings.VERIFY_RATE_LIMIT, method="POST", block=True)
 def verify(request):
-    form = VerifyForm(request.POST or None, request.FILES or None)
+    form = VerifyForm(request.POST, request.FILES) if request.method == "POST" else VerifyForm()
     report = None
-    if request.method == "POST" and form.is_valid():
+    if form.is_bound and form.is_valid():
         report = verification.verify_submission(**form.cleaned_data)
     return render(request, "badges/verify.html", {"form": form, "report": report})

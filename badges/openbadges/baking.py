@@ -137,6 +137,8 @@ def check_png_decodes(png_bytes):
             if image.width * image.height > MAX_PIXELS:
                 raise BakingError("The image is too large to be a badge.")
             image.load()
+    except BakingError:
+        raise
     except Image.DecompressionBombError:
         raise BakingError("The image is too large to be a badge.") from None
     except (OSError, SyntaxError, ValueError):

@@ -351,9 +351,9 @@ def _verify_token(token, email, baked_assertion=None):
 
 def _verify_png(png_bytes, email):
     try:
-        baking.check_png_decodes(png_bytes)
         assertion_text = baking.unbake(png_bytes, baking.OB2_KEYWORD)
         token = baking.unbake(png_bytes, baking.OB3_KEYWORD)
+        baking.check_png_decodes(png_bytes)
     except baking.BakingError as error:
         return Report(problem=str(error))
     if token:
