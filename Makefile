@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: install install-test run demo test test-integration test-browser lint format worker beat bench clean
+.PHONY: install install-test run demo test test-integration test-browser lint format worker beat bench clean validate-ob
 
 $(VENV)/.installed: requirements.txt .python-version
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,20 @@ test-integration: install-test
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
 	$(PY) -m pytest -m "not browser"
+
+# 1EdTech's OB 2.0 reference validator predates Python 3.12: it gets a 3.11 virtualenv of its own.
+OB_VALIDATOR := .venv-obvalidator
+OB_PYTHON := $(shell if command -v pyenv >/dev/null 2>&1 && [ -x "$$(pyenv root)/versions/3.11.7/bin/python" ]; \
+	then echo "$$(pyenv root)/versions/3.11.7/bin/python"; else command -v python3.11 || echo python3.11; fi)
+
+$(OB_VALIDATOR)/.installed: tools/ob-validator-requirements.txt
+	test -x $(OB_VALIDATOR)/bin/python || $(OB_PYTHON) -m venv $(OB_VALIDATOR)
+	$(OB_VALIDATOR)/bin/python -m pip install --quiet --no-deps -r tools/ob-validator-requirements.txt
+	touch $@
+
+# A live server with an accepted award; the validator checks its hosted assertion and baked PNG.
+validate-ob: install $(OB_VALIDATOR)/.installed
+	REQUIRE_SERVICES=1 $(PY) -m pytest -m integration badges/tests/test_ob_validator.py
 
 lint: install
 	$(VENV)/bin/ruff check .
