@@ -4,12 +4,12 @@ Machine-readable endpoints always answer JSON (or the token / image asked for), 
 page, and only for what `Award.objects.publicly_visible()` allows.
 """
 
+import functools
 import json
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
 from django_ratelimit.decorators import ratelimit
 
 from .models import Award, BadgeTemplate, Issuer, IssuerKey
@@ -34,6 +34,26 @@ def _not_found():
     return _json({"error": "not_found", "detail": "Nothing public lives at this address."}, status=404)
 
 
+def _machine_readable(view):
+    """GET and HEAD only; any other method gets a JSON 405, as machines expect JSON here."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            response = _json({"error": "method_not_allowed"}, status=405)
+            response["Allow"] = "GET, HEAD"
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_machine_readable
+def ob_not_found(request, rest):
+    """Any other address under /ob/ answers JSON too, never the HTML 404 page."""
+    return _not_found()
+
+
 def _public_award(public_id):
     """The public award behind a URL, or None; revoked ones are returned so callers can answer 410."""
     return (
@@ -44,19 +64,19 @@ def _public_award(public_id):
     )
 
 
-@require_GET
+@_machine_readable
 def ob2_issuer(request, slug):
     issuer = Issuer.objects.filter(slug=slug).first()
     return _json(ob2.issuer_json(issuer)) if issuer else _not_found()
 
 
-@require_GET
+@_machine_readable
 def ob2_badgeclass(request, slug):
     template = BadgeTemplate.objects.select_related("issuer", "certification", "exam").filter(slug=slug).first()
     return _json(ob2.cached_badgeclass_json(template)) if template else _not_found()
 
 
-@require_GET
+@_machine_readable
 def ob2_assertion(request, public_id):
     award = _public_award(public_id)
     if award is None:
@@ -81,7 +101,7 @@ def _unbakeable(award):
     return None
 
 
-@require_GET
+@_machine_readable
 def award_baked_png(request, public_id):
     award = _public_award(public_id)
     if problem := _unbakeable(award):
@@ -91,7 +111,7 @@ def award_baked_png(request, public_id):
     return _png(baked, f"{award.template.slug}.png")
 
 
-@require_GET
+@_machine_readable
 def award_baked_ob3_png(request, public_id):
     award = _public_award(public_id)
     if problem := _unbakeable(award):
@@ -101,7 +121,7 @@ def award_baked_ob3_png(request, public_id):
     return _png(baked, f"{award.template.slug}-ob3.png")
 
 
-@require_GET
+@_machine_readable
 def award_credential_jwt(request, public_id):
     award = _public_award(public_id)
     if award is None:
@@ -111,7 +131,7 @@ def award_credential_jwt(request, public_id):
     return _cors(HttpResponse(ob3.credential_jwt(award), content_type=VC_JWT))
 
 
-@require_GET
+@_machine_readable
 def award_credential_json(request, public_id):
     award = _public_award(public_id)
     if award is None:
@@ -121,14 +141,14 @@ def award_credential_json(request, public_id):
     return _json(ob3.cached_credential_json(award))
 
 
-@require_GET
+@_machine_readable
 def ob3_issuer_key(request, kid):
     """Retired keys stay published: credentials they signed must keep verifying."""
     key = IssuerKey.objects.filter(kid=kid).first()
     return _json(key.public_jwk, content_type="application/jwk+json") if key else _not_found()
 
 
-@require_GET
+@_machine_readable
 def ob3_status_list(request, slug):
     """Every revoked award of the issuer, public or not: a credential held offline must still learn it."""
     issuer = Issuer.objects.filter(slug=slug).first()

@@ -199,3 +199,28 @@ def test_issuer_queries(client, django_assert_num_queries):
 
     with django_assert_num_queries(1):
         client.get(reverse("ob2_issuer", args=[template.issuer.slug]))
+
+
+def test_unknown_address_under_ob_answers_404_json(client):
+    response = client.get("/ob/v2/assertions/not-a-uuid")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/ld+json")
+
+
+def test_other_methods_answer_405_json(client):
+    award = AcceptedAwardFactory()
+
+    response = client.post(reverse("ob2_assertion", args=[award.public_id]))
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert response.json()["error"] == "method_not_allowed"
+
+
+def test_head_is_allowed(client):
+    award = AcceptedAwardFactory()
+
+    response = client.head(reverse("ob2_assertion", args=[award.public_id]))
+
+    assert response.status_code == 200
