@@ -4,7 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 
-from .models import Award, BadgeTemplate, Certification, ClaimToken, Exam, Issuer
+from .models import Award, BadgeTemplate, Certification, ClaimToken, Exam, Issuer, IssuerKey
+from .openbadges.keys import issuer_key_rotate
 from .services import award_issue, award_resend, award_revoke
 
 
@@ -153,3 +154,28 @@ class ClaimTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(IssuerKey)
+class IssuerKeyAdmin(admin.ModelAdmin):
+    """Signing keys are made and rotated with `manage.py issuer_keys` or the action here; never edited."""
+
+    list_display = ["kid", "issuer", "created_at", "retired_at"]
+    list_filter = ["issuer"]
+    list_select_related = ["issuer"]
+    readonly_fields = ["issuer", "kid", "public_jwk", "created_at", "retired_at"]
+    actions = ["rotate"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a key would make every credential it signed fail verification.
+        return False
+
+    @admin.action(description="Rotate: new active key for these keys' issuers (old keys keep verifying)")
+    def rotate(self, request, queryset):
+        issuers = {key.issuer for key in queryset.select_related("issuer")}
+        for issuer in issuers:
+            issuer_key_rotate(issuer=issuer)
+        self.message_user(request, f"Rotated keys for {len(issuers)} issuer(s).", messages.SUCCESS)

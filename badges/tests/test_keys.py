@@ -109,3 +109,26 @@ def test_command_creates_a_key_when_none_and_rotates(capsys):
 def test_command_refuses_unknown_issuer():
     with pytest.raises(CommandError, match="No issuer"):
         call_command("issuer_keys", "--issuer", "nobody")
+
+
+def test_staff_can_rotate_from_admin(admin_client):
+    issuer = IssuerFactory()
+    old = keys.issuer_key_active(issuer=issuer)
+
+    response = admin_client.post(
+        reverse("admin:badges_issuerkey_changelist"), {"action": "rotate", "_selected_action": [old.pk]}
+    )
+
+    old.refresh_from_db()
+    assert response.status_code == 302
+    assert old.retired_at is not None
+    assert keys.issuer_key_active(issuer=issuer).pk != old.pk
+
+
+def test_admin_never_shows_the_private_key(admin_client):
+    key = keys.issuer_key_active(issuer=IssuerFactory())
+
+    response = admin_client.get(reverse("admin:badges_issuerkey_change", args=[key.pk]))
+
+    assert response.status_code == 200
+    assert key.private_key_encrypted.encode() not in response.content

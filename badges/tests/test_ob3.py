@@ -9,6 +9,7 @@ from django.utils import timezone
 from jwt.algorithms import RSAAlgorithm
 
 from badges.openbadges import baking, keys, ob2, ob3
+from badges.services import award_revoke
 from badges.tests.factories import AcceptedAwardFactory, AwardFactory
 from badges.tests.ob_helpers import give_image
 
@@ -141,8 +142,7 @@ def test_revoked_credential_answers_410_and_is_marked_in_the_status_list(client)
     award = AcceptedAwardFactory()
     other = AcceptedAwardFactory(template=award.template)
     token = _token(client, award)
-    award.revoked_at, award.revocation_reason = timezone.now(), "Exam result annulled."
-    award.save()
+    award_revoke(award=award, reason="Exam result annulled.")
 
     gone = client.get(reverse("award_credential_jwt", args=[award.public_id]))
     status_token = client.get(reverse("ob3_status_list", args=["contoso"])).content.decode()

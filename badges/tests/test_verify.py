@@ -12,6 +12,7 @@ from django.utils import timezone
 from PIL import Image
 
 from badges.openbadges import baking, keys
+from badges.services import award_revoke
 from badges.tests.factories import AcceptedAwardFactory
 from badges.tests.ob_helpers import give_image, png_bytes
 
@@ -239,8 +240,7 @@ def test_jwt_naming_a_key_elsewhere_fails(site, client):
 def test_revoked_jwt_fails_on_the_revocation_list(site, client):
     award = AcceptedAwardFactory()
     token = _token(client, award)
-    award.revoked_at, award.revocation_reason = timezone.now(), "Issued in error."
-    award.save()
+    award_revoke(award=award, reason="Issued in error.")
 
     response = client.post(reverse("verify"), {"token": token})
 
