@@ -136,6 +136,8 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 CLAIM_LINK_DAYS = env.int("CLAIM_LINK_DAYS", default=30)
 # Claim link attempts allowed per client address; guessing tokens is pointless, but cheap to slow.
 CLAIM_RATE_LIMIT = env("CLAIM_RATE_LIMIT", default="30/m")
+# Share-by-email sends per earner; each send may go to up to 10 addresses.
+SHARE_EMAIL_RATE_LIMIT = env("SHARE_EMAIL_RATE_LIMIT", default="10/h")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
