@@ -23,12 +23,16 @@ FONT_FILES = {
 }
 
 
-@cache
-def font(size, *, bold=False):
-    for path in FONT_FILES[bold]:
+def load_font(size, paths):
+    for path in paths:
         if path.exists():
             return ImageFont.truetype(str(path), size)
     return ImageFont.load_default(size=size)
+
+
+@cache
+def font(size, *, bold=False):
+    return load_font(size, FONT_FILES[bold])
 
 
 def _wrap(draw, text, typeface, max_width, max_lines):
