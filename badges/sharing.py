@@ -21,7 +21,7 @@ from .services import normalize_email
 REDIRECT_CHANNELS = (ShareChannel.LINKEDIN_PROFILE, ShareChannel.LINKEDIN, ShareChannel.X, ShareChannel.FACEBOOK)
 MAX_EMAIL_RECIPIENTS = 10
 MAX_EMAIL_MESSAGE = 1000
-EMBED_WIDTH, EMBED_HEIGHT = 340, 300
+EMBED_WIDTH, EMBED_HEIGHT = 340, 330
 BUTTON_LABELS = {
     ShareChannel.LINKEDIN_PROFILE: "Add to LinkedIn profile",
     ShareChannel.LINKEDIN: "Post on LinkedIn",

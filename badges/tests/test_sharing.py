@@ -360,7 +360,7 @@ def test_oembed_answers_a_rich_embed_of_the_badge(client, award):
     assert data["provider_name"] == "badgeportal"
     assert data["author_name"] == "Grace Hopper"
     assert f'src="{SITE}{reverse("award_embed", args=[award.public_id])}"' in data["html"]
-    assert (data["width"], data["height"]) == (340, 300)
+    assert (data["width"], data["height"]) == (340, 330)
     assert data["thumbnail_url"] == SITE + reverse("award_og_image", args=[award.public_id])
 
 
@@ -368,7 +368,7 @@ def test_oembed_respects_maxwidth(client, award):
     data = client.get(reverse("oembed"), {"url": public_url(award), "maxwidth": "200", "maxheight": "x"}).json()
 
     assert data["width"] == 200
-    assert data["height"] == 300
+    assert data["height"] == 330
     assert 'width="200"' in data["html"]
 
 
