@@ -62,7 +62,9 @@ def _share_email_rate(group, request):
 @ratelimit(key="user", rate=_share_email_rate, block=True)
 def award_share_email(request, public_id):
     award = get_object_or_404(
-        Award.objects.publicly_visible().select_related("template__issuer", "earner"),
+        Award.objects.publicly_visible().select_related(
+            "template__issuer", "template__certification", "template__exam", "earner"
+        ),
         public_id=public_id,
         earner=request.user,
     )

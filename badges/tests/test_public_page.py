@@ -183,3 +183,16 @@ def test_certification_retirement_shows_at_once(client, award):
     content = public_page(client, award).content.decode()
 
     assert "Retired on June 30, 2025" in content
+
+
+def test_no_public_response_contains_the_recipient_email(client, award):
+    award_revoke(award=award, reason="Annulled.")
+    public_url = "https://badges.example.org" + reverse("award_public", args=[award.public_id])
+    urls = [reverse(name, args=[award.public_id]) for name in ["award_public", "award_embed", "award_qr"]]
+    urls += [reverse("oembed") + f"?url={public_url}", reverse("profile_public", args=[award.earner.public_id])]
+
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert award.recipient_email.encode() not in response.content, url
+        assert award.recipient_email.split("@")[0].encode() not in response.content, url

@@ -438,3 +438,18 @@ def test_qr_svg_is_an_svg_of_the_same_code(client, award):
     modules = len(expected_matrix(public_url(award)))
     width_mm = float(root.get("width").removesuffix("mm"))
     assert width_mm == pytest.approx(modules + 8)
+
+
+@pytest.mark.parametrize("url_name", ["award_embed", "award_qr", "award_qr_png"])
+def test_embed_and_qr_take_one_query(client, award, url_name, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        response = client.get(reverse(url_name, args=[award.public_id]))
+
+    assert response.status_code == 200
+
+
+def test_oembed_takes_one_query(client, award, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        response = client.get(reverse("oembed"), {"url": public_url(award)})
+
+    assert response.status_code == 200
