@@ -28,10 +28,6 @@ def _visible_award(request, public_id):
     return get_object_or_404(awards.select_related(*_PAGE_RELATED), public_id=public_id)
 
 
-def is_publicly_visible(award):
-    return award.state == AwardState.ACCEPTED and award.is_public and award.earner.profile_public
-
-
 def _cache_key(prefix, award):
     """Changes whenever anything the output shows may have changed, so stale entries are simply never read."""
     template = award.template
@@ -92,7 +88,7 @@ def award_public(request, public_id):
         "award": award,
         "body": mark_safe(body),  # noqa: S308  (rendered by our own template above)
         "is_owner": is_owner,
-        "visible_to_public": is_publicly_visible(award),
+        "visible_to_public": sharing.is_publicly_visible(award),
         "status": _status(award),
         "public_url": sharing.public_url(award),
         "og_image_url": sharing.og_image_url(award),
