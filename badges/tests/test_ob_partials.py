@@ -42,3 +42,24 @@ def test_ob_head_partial_points_at_the_absolute_assertion_url(rf):
 
     expected = f"https://badges.example.org/ob/v2/assertions/{award.public_id}"
     assert f'<link rel="alternate" type="application/ld+json" href="{expected}">' in html
+
+
+def test_ob_links_partial_says_links_wait_for_a_public_badge():
+    award = AcceptedAwardFactory(is_public=False)
+
+    html = render_to_string("badges/_ob_links.html", {"award": award, "visible_to_public": False})
+
+    assert "work once this badge is public" in html
+    assert "Verify this badge" not in html
+
+
+def test_public_badge_page_links_to_the_open_badges_data(client):
+    award = AcceptedAwardFactory()
+    give_image(award.template)
+
+    response = client.get(reverse("award_public", args=[award.public_id]))
+
+    assert reverse("ob2_assertion", args=[award.public_id]) in response.content.decode()
+    assert b'<link rel="alternate" type="application/ld+json"' in response.content
+    assert b"Download baked badge (PNG)" in response.content
+    assert b"Verify this badge" in response.content
