@@ -22,6 +22,7 @@ DURATION = os.environ.get("BENCH_SECONDS", "20")
 TARGETS = [
     ("trivial view (/healthz)", "/healthz"),
     ("OB 2.0 assertion JSON", "/ob/v2/assertions/{id}"),
+    ("OB 3.0 credential (VC-JWT, signed per request)", "/ob/v3/credentials/{id}"),
     ("public badge page", "/badges/{id}/"),
 ]
 
