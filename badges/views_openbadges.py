@@ -54,14 +54,14 @@ def ob_not_found(request, rest):
     return _not_found()
 
 
-def _public_award(public_id):
+# The assertion needs only the template; the 3.0 credential embeds the issuer and the achievement.
+_ASSERTION_RELATED = ("template", "earner")
+_CREDENTIAL_RELATED = ("template__issuer", "template__certification", "template__exam", "earner")
+
+
+def _public_award(public_id, related=_ASSERTION_RELATED):
     """The public award behind a URL, or None; revoked ones are returned so callers can answer 410."""
-    return (
-        Award.objects.publicly_visible()
-        .select_related("template__issuer", "template__certification", "template__exam", "earner")
-        .filter(public_id=public_id)
-        .first()
-    )
+    return Award.objects.publicly_visible().select_related(*related).filter(public_id=public_id).first()
 
 
 @_machine_readable
@@ -113,7 +113,7 @@ def award_baked_png(request, public_id):
 
 @_machine_readable
 def award_baked_ob3_png(request, public_id):
-    award = _public_award(public_id)
+    award = _public_award(public_id, _CREDENTIAL_RELATED)
     if problem := _unbakeable(award):
         return problem
     token = ob3.credential_jwt(award)
@@ -123,7 +123,7 @@ def award_baked_ob3_png(request, public_id):
 
 @_machine_readable
 def award_credential_jwt(request, public_id):
-    award = _public_award(public_id)
+    award = _public_award(public_id, _CREDENTIAL_RELATED)
     if award is None:
         return _not_found()
     if award.is_revoked:
@@ -133,7 +133,7 @@ def award_credential_jwt(request, public_id):
 
 @_machine_readable
 def award_credential_json(request, public_id):
-    award = _public_award(public_id)
+    award = _public_award(public_id, _CREDENTIAL_RELATED)
     if award is None:
         return _not_found()
     if award.is_revoked:
