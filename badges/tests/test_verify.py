@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from badges.openbadges import baking, keys
+from badges.openbadges import baking, keys, ob3
 from badges.services import award_revoke
 from badges.tests.factories import AcceptedAwardFactory
 from badges.tests.ob_helpers import give_image, png_bytes
@@ -355,3 +355,18 @@ def test_award_verify_is_rate_limited(settings, client):
 
     assert refused_at is not None
     assert refused_at >= limit
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "change", [{"credentialStatus": ["not", "an", "object"]}, {"nbf": "soon"}], ids=["status-list", "nbf-text"]
+)
+def test_malformed_signed_credential_is_a_failed_check_not_an_error(site, client, change):
+    award = AcceptedAwardFactory()
+    payload = {**jwt.decode(_token(client, award), options={"verify_signature": False}), **change}
+    token = ob3.sign(payload, keys.issuer_key_active(issuer=award.template.issuer))
+
+    response = client.post(reverse("verify"), {"token": token})
+
+    assert response.status_code == 200
+    assert "Readable data" in _failed(response)
