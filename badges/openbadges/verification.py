@@ -206,7 +206,7 @@ def _check_dates(report, assertion):
 
 
 def _check_recipient(report, assertion, email):
-    name = "Earned by"
+    name = "Issued to"
     if not email:
         report.add(name, None, "Enter the earner's email address to check that the badge was issued to it.")
         return

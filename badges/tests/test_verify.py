@@ -64,7 +64,7 @@ def test_valid_badge_passes_every_check(site, client):
         "Open Badges 3.0 validity period",
         "Open Badges 3.0 revocation list",
     }
-    assert _checks(response)["Earned by"].passed is None
+    assert _checks(response)["Issued to"].passed is None
     assert b"Verified" in response.content
 
 
@@ -75,8 +75,8 @@ def test_earner_email_is_checked_against_the_hash(site, client):
     right = _verify_award(client, award, email=award.recipient_email.upper())
     wrong = _verify_award(client, award, email="someone.else@example.com")
 
-    assert _checks(right)["Earned by"].passed is True
-    assert _checks(wrong)["Earned by"].passed is False
+    assert _checks(right)["Issued to"].passed is True
+    assert _checks(wrong)["Issued to"].passed is False
     assert b"was not issued to the email address you entered" in wrong.content
     assert award.recipient_email.encode() not in wrong.content
 
@@ -144,7 +144,7 @@ def test_uploaded_baked_png_verifies(site, client):
     report = response.context["report"]
     assert report.verified, [(c.name, c.detail) for c in report.checks]
     assert _checks(response)["Image matches the record"].passed is True
-    assert _checks(response)["Earned by"].passed is True
+    assert _checks(response)["Issued to"].passed is True
 
 
 @pytest.mark.django_db(transaction=True)
