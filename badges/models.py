@@ -278,7 +278,7 @@ class IssuerKey(models.Model):
     The private key is stored encrypted with a key derived from SECRET_KEY and is never served.
     """
 
-    issuer = models.ForeignKey(Issuer, on_delete=models.CASCADE, related_name="keys")
+    issuer = models.ForeignKey(Issuer, on_delete=models.CASCADE, related_name="signing_keys")
     kid = models.CharField(max_length=64, unique=True)
     public_jwk = models.JSONField()
     private_key_encrypted = models.TextField(editable=False)

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('private_key_encrypted', models.TextField(editable=False)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('retired_at', models.DateTimeField(blank=True, null=True)),
-                ('issuer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='keys', to='badges.issuer')),
+                ('issuer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signing_keys', to='badges.issuer')),
             ],
             options={
                 'ordering': ['-created_at'],

@@ -370,3 +370,11 @@ def test_malformed_signed_credential_is_a_failed_check_not_an_error(site, client
 
     assert response.status_code == 200
     assert "Readable data" in _failed(response)
+
+
+@pytest.mark.django_db
+def test_verify_page_reads_nothing_from_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        client.get(reverse("verify"))
+    with django_assert_num_queries(0):
+        client.post(reverse("verify"), {"url": "https://elsewhere.example/ob/v2/assertions/x"})
