@@ -7,6 +7,7 @@ token; it costs about a millisecond, and a cached token could outlive a key rota
 """
 
 import gzip
+import uuid
 import zlib
 from datetime import UTC, datetime
 
@@ -35,7 +36,13 @@ def status_list_url(issuer):
     return ob2.absolute(reverse("ob3_status_list", args=[issuer.slug]))
 
 
-def _timestamp(iso_text):
+def subject_id(award):
+    """An opaque, stable id for the earner of this one award: OB 3.0 signs `sub` as credentialSubject.id,
+    and a per-award UUID names the subject without linking it to an account or an email address."""
+    return f"urn:uuid:{uuid.uuid5(award.public_id, 'credentialSubject')}"
+
+
+def timestamp(iso_text):
     return int(datetime.fromisoformat(iso_text).timestamp())
 
 
@@ -75,6 +82,7 @@ def credential_json(award):
         "issuer": profile_json(issuer),
         "validFrom": ob2.issued_on(award),
         "credentialSubject": {
+            "id": subject_id(award),
             "type": ["AchievementSubject"],
             "identifier": [
                 {
@@ -116,11 +124,11 @@ def credential_jwt(award, credential=None):
     claims = {
         "iss": credential["issuer"]["id"],
         "jti": credential["id"],
-        "sub": credential["credentialSubject"]["identifier"][0]["identityHash"],
-        "nbf": _timestamp(credential["validFrom"]),
+        "sub": credential["credentialSubject"]["id"],
+        "nbf": timestamp(credential["validFrom"]),
     }
     if "validUntil" in credential:
-        claims["exp"] = _timestamp(credential["validUntil"])
+        claims["exp"] = timestamp(credential["validUntil"])
     return sign({**credential, **claims}, issuer_key_active(issuer=award.template.issuer))
 
 
@@ -164,5 +172,10 @@ def status_list_credential(issuer, revoked_indexes):
 
 def status_list_jwt(issuer, revoked_indexes):
     credential = status_list_credential(issuer, revoked_indexes)
-    claims = {"iss": credential["issuer"]["id"], "jti": credential["id"], "nbf": _timestamp(credential["validFrom"])}
+    claims = {
+        "iss": credential["issuer"]["id"],
+        "jti": credential["id"],
+        "sub": credential["credentialSubject"]["id"],
+        "nbf": timestamp(credential["validFrom"]),
+    }
     return sign({**credential, **claims}, issuer_key_active(issuer=issuer))

@@ -271,7 +271,12 @@ def _decode(token):
         token,
         key,
         algorithms=[ob3.ALGORITHM],
-        options={"verify_exp": False, "verify_nbf": False, "verify_aud": False, "require": ["iss", "jti", "nbf"]},
+        options={
+            "verify_exp": False,
+            "verify_nbf": False,
+            "verify_aud": False,
+            "require": ["iss", "jti", "nbf", "sub"],
+        },
     )
 
 
@@ -288,9 +293,13 @@ def check_jwt(report, token, *, expected_jti):
         report.add(name, False, f"The signed credential cannot be checked: {error}")
         return
     issuer = payload.get("issuer") or {}
+    # OB 3.0 §8.2: the registered claims repeat the credential's own fields.
     claims_match = (
         payload.get("jti") == payload.get("id") == expected_jti
         and payload.get("iss") == (issuer.get("id") if isinstance(issuer, dict) else issuer)
+        and payload.get("sub") == (payload.get("credentialSubject") or {}).get("id")
+        and payload["nbf"] == ob3.timestamp(payload.get("validFrom", ""))
+        and payload.get("exp") == (ob3.timestamp(payload["validUntil"]) if "validUntil" in payload else None)
         and "OpenBadgeCredential" in (payload.get("type") or [])
     )
     if not claims_match:

@@ -53,6 +53,8 @@ def test_credential_has_the_open_badge_credential_shape(client):
     assert data["validUntil"] == "2099-06-30T23:59:59+00:00"
     subject = data["credentialSubject"]
     assert subject["type"] == ["AchievementSubject"]
+    assert subject["id"].startswith("urn:uuid:")
+    assert str(award.public_id) not in subject["id"]
     assert subject["identifier"] == [
         {
             "type": "IdentityObject",
@@ -83,7 +85,7 @@ def test_jwt_verifies_with_the_published_jwk_and_its_claims_match(client):
     assert jwt.get_unverified_header(token)["alg"] == "RS256"
     assert payload["iss"] == payload["issuer"]["id"]
     assert payload["jti"] == payload["id"] == f"{SITE}/ob/v3/credentials/{award.public_id}"
-    assert payload["sub"] == payload["credentialSubject"]["identifier"][0]["identityHash"]
+    assert payload["sub"] == payload["credentialSubject"]["id"] == ob3.subject_id(award)
     assert payload["nbf"] == int(datetime.fromisoformat(payload["validFrom"]).timestamp())
     assert payload["exp"] == int(datetime(2099, 6, 30, 23, 59, 59, tzinfo=UTC).timestamp())
 

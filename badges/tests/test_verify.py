@@ -359,7 +359,9 @@ def test_award_verify_is_rate_limited(settings, client):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
-    "change", [{"credentialStatus": ["not", "an", "object"]}, {"nbf": "soon"}], ids=["status-list", "nbf-text"]
+    "change",
+    [{"credentialStatus": ["not", "an", "object"]}, {"credentialSubject": ["not", "an", "object"]}],
+    ids=["status", "subject"],
 )
 def test_malformed_signed_credential_is_a_failed_check_not_an_error(site, client, change):
     award = AcceptedAwardFactory()
@@ -378,3 +380,20 @@ def test_verify_page_reads_nothing_from_the_database(client, django_assert_num_q
         client.get(reverse("verify"))
     with django_assert_num_queries(0):
         client.post(reverse("verify"), {"url": "https://elsewhere.example/ob/v2/assertions/x"})
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "change",
+    [{"sub": "urn:uuid:00000000-0000-0000-0000-000000000000"}, {"nbf": 0}, {"exp": 4102444800}],
+    ids=["sub", "nbf", "exp"],
+)
+def test_claims_that_disagree_with_the_credential_fail(site, client, change):
+    award = AcceptedAwardFactory()
+    payload = {**jwt.decode(_token(client, award), options={"verify_signature": False}), **change}
+    token = ob3.sign(payload, keys.issuer_key_active(issuer=award.template.issuer))
+
+    response = client.post(reverse("verify"), {"token": token})
+
+    assert _failed(response) == {"Open Badges 3.0 signature"}
+    assert "not the one issued" in _checks(response)["Open Badges 3.0 signature"].detail
