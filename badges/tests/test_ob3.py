@@ -218,3 +218,15 @@ def test_status_list_queries(client, django_assert_num_queries):
 
     with django_assert_num_queries(3):  # issuer, revoked awards, the active key
         client.get(reverse("ob3_status_list", args=["contoso"]))
+
+
+def test_baked_ob3_png_queries_on_cache_miss_and_hit(client, django_assert_num_queries):
+    award = AcceptedAwardFactory()
+    give_image(award.template)
+    keys.issuer_key_active(issuer=award.template.issuer)
+    url = reverse("award_baked_ob3_png", args=[award.public_id])
+
+    with django_assert_num_queries(3):  # award, exams, the active key
+        client.get(url)
+    with django_assert_num_queries(2):
+        client.get(url)
