@@ -94,7 +94,7 @@ def _parse_time(text):
 
 
 def _nice(moment):
-    return moment.strftime("%B %-d, %Y")
+    return f"{moment:%B} {moment.day}, {moment.year}"
 
 
 def verify_award(public_id, *, email="", baked_assertion=None, token=None):
