@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 
+from .forms_catalog import BadgeTemplateAdminForm, CertificationAdminForm, ExamAdminForm
 from .models import Award, BadgeTemplate, Certification, ClaimToken, Exam, Issuer
 from .services import award_issue, award_resend
 
@@ -23,8 +24,9 @@ class ExamInline(admin.TabularInline):
 
 @admin.register(Certification)
 class CertificationAdmin(admin.ModelAdmin):
-    list_display = ["name", "level", "program", "status", "retired_on"]
-    list_filter = ["status", "level", "program"]
+    form = CertificationAdminForm
+    list_display = ["name", "level", "program", "product", "status", "retired_on"]
+    list_filter = ["status", "level", "program", "product"]
     search_fields = ["name", "exams__code"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ExamInline]
@@ -32,14 +34,16 @@ class CertificationAdmin(admin.ModelAdmin):
 
 @admin.register(Exam)
 class ExamAdmin(admin.ModelAdmin):
-    list_display = ["code", "title", "status", "retired_on"]
-    list_filter = ["status"]
+    form = ExamAdminForm
+    list_display = ["code", "title", "product", "status", "retired_on"]
+    list_filter = ["status", "product"]
     search_fields = ["code", "title"]
     filter_horizontal = ["certifications"]
 
 
 @admin.register(BadgeTemplate)
 class BadgeTemplateAdmin(admin.ModelAdmin):
+    form = BadgeTemplateAdminForm
     list_display = ["name", "issuer", "certification", "exam", "validity_months", "accepted_count"]
     list_filter = ["issuer", "certification__status", "certification__level"]
     search_fields = ["name", "slug", "exam__code", "certification__exams__code"]

@@ -1,0 +1,84 @@
+"""Admin forms for catalog upkeep: retirements and badge artwork."""
+
+from django import forms
+from django.utils import timezone
+
+from .images import MAX_UPLOAD_BYTES, badge_image_clean
+from .models import BadgeTemplate, Certification, Exam, Status
+
+
+def retirement_clean(form, cleaned_data):
+    """Retiring without a date means retiring today; an active row cannot carry a retirement date."""
+    status, retired_on = cleaned_data.get("status"), cleaned_data.get("retired_on")
+    if status == Status.RETIRED and not retired_on:
+        cleaned_data["retired_on"] = timezone.localdate()
+    elif status == Status.ACTIVE and retired_on:
+        form.add_error(
+            "retired_on", "Only a retired row has a retirement date: clear it, or set the status to retired."
+        )
+    return cleaned_data
+
+
+class CertificationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Certification
+        fields = [
+            "name",
+            "slug",
+            "level",
+            "program",
+            "product",
+            "description",
+            "skills",
+            "url",
+            "status",
+            "retired_on",
+            "superseded_by",
+        ]
+        help_texts = {"retired_on": "Left empty when retiring, today's date is used."}
+
+    def clean(self):
+        return retirement_clean(self, super().clean())
+
+
+class ExamAdminForm(forms.ModelForm):
+    class Meta:
+        model = Exam
+        fields = ["code", "title", "certifications", "product", "status", "retired_on"]
+        help_texts = {"retired_on": "Left empty when retiring, today's date is used."}
+
+    def clean(self):
+        return retirement_clean(self, super().clean())
+
+
+class BadgeTemplateAdminForm(forms.ModelForm):
+    # A plain file field: the checks (and their messages) are ours, see badges/images.py.
+    image = forms.FileField(
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+        help_text=(
+            f"PNG, JPEG or WebP, up to {MAX_UPLOAD_BYTES // (1024 * 1024)} MB. It is resized to a 600x600 PNG; "
+            "left empty, a generated emblem is used."
+        ),
+    )
+
+    class Meta:
+        model = BadgeTemplate
+        fields = [
+            "issuer",
+            "certification",
+            "exam",
+            "slug",
+            "name",
+            "description",
+            "criteria",
+            "skills",
+            "image",
+            "validity_months",
+        ]
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if image and hasattr(image, "content_type"):  # A new upload, not the file already stored.
+            return badge_image_clean(image)
+        return image
