@@ -2,10 +2,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.template.response import TemplateResponse
 
 from .forms_catalog import BadgeTemplateAdminForm, CertificationAdminForm, ExamAdminForm
 from .models import Award, BadgeTemplate, Certification, ClaimToken, Exam, Issuer
-from .services import award_issue, award_resend
+from .services import award_issue, award_resend, award_revoke
 
 
 @admin.register(Issuer)
@@ -77,7 +78,7 @@ class AwardAdmin(admin.ModelAdmin):
     list_select_related = ["template"]
     autocomplete_fields = ["template", "earner"]
     readonly_fields = ["public_id", "earner", "state", "accepted_at", "revoked_at", "revocation_reason", "created_at"]
-    actions = ["resend_claim_email"]
+    actions = ["resend_claim_email", "revoke"]
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -119,6 +120,33 @@ class AwardAdmin(admin.ModelAdmin):
             except ValidationError as error:
                 self.message_user(request, f"{award}: {' '.join(error.messages)}", messages.WARNING)
         self.message_user(request, f"Claim email queued for {sent} badge(s).")
+
+    @admin.action(description="Revoke the selected badges…")
+    def revoke(self, request, queryset):
+        form = RevokeForm(request.POST if "reason" in request.POST else None)
+        if form.is_valid():
+            revoked = 0
+            for award in queryset:
+                try:
+                    award_revoke(award=award, reason=form.cleaned_data["reason"])
+                    revoked += 1
+                except ValidationError as error:
+                    self.message_user(request, f"{award}: {' '.join(error.messages)}", messages.WARNING)
+            self.message_user(request, f"Revoked {revoked} badge(s).")
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Revoke badges",
+            "awards": queryset,
+            "form": form,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/badges/award/revoke.html", context)
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Shown on the badge's public page.")
 
 
 @admin.register(ClaimToken)

@@ -34,7 +34,11 @@ def _claim_problem_page(request, token, problem):
     return render(request, "badges/claim_problem.html", context, status=PROBLEM_STATUS[problem])
 
 
-@ratelimit(key="ip", rate=settings.CLAIM_RATE_LIMIT, method=ratelimit.ALL, block=True)
+def _claim_rate(group, request):
+    return settings.CLAIM_RATE_LIMIT
+
+
+@ratelimit(key="ip", rate=_claim_rate, method=ratelimit.ALL, block=True)
 def claim(request, token):
     """The page behind an emailed claim link.
 
