@@ -82,3 +82,30 @@ class BadgeTemplateAdminForm(forms.ModelForm):
         if image and hasattr(image, "content_type"):  # A new upload, not the file already stored.
             return badge_image_clean(image)
         return image
+
+
+LEVEL_ORDER = ["Fundamentals", "Associate", "Expert", "Specialty"]
+EXAM_LEVEL = "Exam"
+
+
+class CatalogFilterForm(forms.Form):
+    """The issuer page's search and filters: a GET form, so results are links and work without JavaScript."""
+
+    q = forms.CharField(
+        label="Search", required=False, max_length=100, help_text="Badge name, skill or exam code, e.g. AZ-104"
+    )
+    level = forms.ChoiceField(label="Level", required=False)
+    product = forms.ChoiceField(label="Product", required=False)
+    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Active and retired"), *Status.choices])
+
+    def __init__(self, *args, levels=(), products=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        ordered = sorted(levels, key=lambda x: (LEVEL_ORDER.index(x) if x in LEVEL_ORDER else len(LEVEL_ORDER), x))
+        self.fields["level"].choices = [("", "All levels"), *((x, x) for x in [*ordered, EXAM_LEVEL])]
+        self.fields["product"].choices = [("", "All products"), *((x, x) for x in sorted(products))]
+        self.fields["q"].widget.input_type = "search"
+
+    def filters(self):
+        """The valid part of the query: a bad value in one field drops that filter, never the page."""
+        self.is_valid()
+        return {name: value for name, value in getattr(self, "cleaned_data", {}).items() if value}

@@ -145,6 +145,10 @@ class BadgeTemplate(models.Model):
     def level(self):
         return self.certification.level if self.certification else "Exam"
 
+    @property
+    def product(self):
+        return self.recognized.product if self.recognized else ""
+
 
 class AwardState(models.TextChoices):
     PENDING = "pending", "Pending"

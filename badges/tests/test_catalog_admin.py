@@ -17,12 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff_client(client, settings):
-    # Admin pages link admin's own static files, which are not collected in tests.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+def staff_client(client):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     return client
 
