@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("badges.urls")),
     path("", include("badges.urls_catalog")),
+    path("help/", include("support.urls")),
     path("", include("jobs.urls")),
 ]
 
