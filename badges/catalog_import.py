@@ -218,7 +218,8 @@ def _join_codes(codes):
 
 def _certification_template_source(cert, exam_codes, skills):
     level = f"{cert.level.lower()}-level " if cert.level else ""
-    description = f"The holder of this badge earned {cert.name}, a {level}certification"
+    article = "an" if (level or "c")[0] in "aeiou" else "a"
+    description = f"The holder of this badge earned {cert.name}, {article} {level}certification"
     description += f" ({cert.program} program)." if cert.program else "."
     criteria = f"Pass exam {_join_codes(exam_codes)}." if exam_codes else "Meet the certification's requirements."
     if len(exam_codes) > 1:
@@ -252,6 +253,8 @@ def import_catalog(data_dir=DATA_DIR):
     skills = _skills_by_certification(_read(data_dir / "cert_to_soc.csv"))
 
     certifications = _by_source_key(Certification.objects.all(), "name")
+    # The exams the source says earn each certification; older exams that once did are linked too.
+    earning_codes = {row["name"]: _codes(row["exam_codes"]) for row in cert_rows}
     for row in cert_rows:
         cert = certifications.get(row["name"]) or Certification(slug=_unique_slug(Certification, row["name"]))
         certifications[row["name"]] = _save(cert, _certification_source(row), "certification", summary)
@@ -277,7 +280,7 @@ def import_catalog(data_dir=DATA_DIR):
     by_certification = {t.certification_id: t for t in templates if t.certification_id}
     by_exam = {t.exam_id: t for t in templates if t.exam_id}
     for name, cert in certifications.items():
-        codes = [code for code, certs in exam_certs.items() if cert in certs]
+        codes = earning_codes.get(name) or [code for code, certs in exam_certs.items() if cert in certs]
         source = _certification_template_source(cert, codes, skills.get(name, []))
         template = by_certification.get(cert.pk)
         _sync_template(template, issuer, source, summary, slug_text=cert.name, certification=cert)
