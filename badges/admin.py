@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
+from django.utils.html import format_html
 
 from .forms_catalog import BadgeTemplateAdminForm, CertificationAdminForm, ExamAdminForm
 from .models import Award, BadgeTemplate, Certification, ClaimToken, Exam, Issuer
@@ -50,6 +51,7 @@ class BadgeTemplateAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "exam__code", "certification__exams__code"]
     autocomplete_fields = ["certification", "exam"]
     prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["image_preview"]
 
     def get_queryset(self, request):
         accepted = Count("awards", filter=Q(awards__state="accepted", awards__revoked_at__isnull=True))
@@ -60,6 +62,12 @@ class BadgeTemplateAdmin(admin.ModelAdmin):
     @admin.display(description="Accepted", ordering="accepted")
     def accepted_count(self, obj):
         return obj.accepted
+
+    @admin.display(description="Current image")
+    def image_preview(self, obj):
+        if not obj.image:
+            return "None yet: `manage.py generate_badge_images` draws one."
+        return format_html('<img src="{}" alt="" width="150" height="150">', obj.image.url)
 
 
 class AwardIssueForm(forms.ModelForm):

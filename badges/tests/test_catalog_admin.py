@@ -76,6 +76,8 @@ def test_an_uploaded_image_is_stored_as_a_square_png_under_a_generated_name(staf
     data = template.image.read()
     assert data.startswith(PNG_SIGNATURE)
     assert Image.open(BytesIO(data)).size == (600, 600)
+    change_page = staff_client.get(reverse("admin:badges_badgetemplate_change", args=[template.pk]))
+    assert f'src="{template.image.url}"' in change_page.text
 
 
 def test_retiring_an_exam_in_admin_without_a_date_retires_it_today(staff_client):
