@@ -34,3 +34,10 @@ def test_help_is_in_the_navigation_and_the_claim_page_links_to_it(client):
 
     assert f'<a href="{reverse("help")}">Help</a>' in claim_page.text
     assert f'<a href="{reverse("help")}">Get help</a>' in claim_page.text
+
+
+def test_a_claim_problem_page_links_to_help(client):
+    response = client.get(reverse("claim", args=["no-such-token"]))
+
+    assert response.status_code == 404
+    assert f'<a href="{reverse("help")}">Get help</a>' in response.text
