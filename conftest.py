@@ -13,6 +13,11 @@ def _fast_and_isolated(settings, tmp_path):
     # A fresh key prefix gives each test an empty cache (rate limits included) without
     # flushing a Redis database that the Celery broker may share.
     settings.CACHES = {alias: {**config, "KEY_PREFIX": uuid.uuid4().hex} for alias, config in settings.CACHES.items()}
+    # Pages render without `collectstatic`: the manifest storage would look for hashed files that are not there.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Turns django-ratelimit's refusal (a PermissionDenied) into RATELIMIT_VIEW's 429.
     "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
@@ -151,6 +152,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CLAIM_LINK_DAYS = env.int("CLAIM_LINK_DAYS", default=30)
 # Claim link attempts allowed per client address; guessing tokens is pointless, but cheap to slow.
 CLAIM_RATE_LIMIT = env("CLAIM_RATE_LIMIT", default="30/m")
+# Share-by-email sends per earner; each send may go to up to 10 addresses.
+SHARE_EMAIL_RATE_LIMIT = env("SHARE_EMAIL_RATE_LIMIT", default="10/h")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from .forms_catalog import BadgeTemplateAdminForm, CertificationAdminForm, ExamAdminForm
-from .models import Award, BadgeTemplate, Certification, ClaimToken, Exam, Issuer
+from .models import Award, BadgeTemplate, Certification, ClaimToken, Exam, Issuer, ShareCount
 from .services import award_issue, award_resend, award_revoke
 
 
@@ -162,6 +162,21 @@ class ClaimTokenAdmin(admin.ModelAdmin):
     list_display = ["award", "created_at", "expires_at", "used_at"]
     list_select_related = ["award__template"]
     readonly_fields = ["award", "token_hash", "created_at", "expires_at", "used_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ShareCount)
+class ShareCountAdmin(admin.ModelAdmin):
+    """How earners share: clicks through the share links (and email sends) per badge and channel."""
+
+    list_display = ["award", "channel", "clicks", "last_shared_at"]
+    list_filter = ["channel", "award__template"]
+    search_fields = ["award__public_id", "award__template__name", "award__recipient_name"]
+    list_select_related = ["award__template"]
+    readonly_fields = ["award", "channel", "clicks", "last_shared_at"]
+    ordering = ["-clicks"]
 
     def has_add_permission(self, request):
         return False

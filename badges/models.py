@@ -255,3 +255,27 @@ class ClaimToken(models.Model):
     @property
     def is_expired(self):
         return self.expires_at <= timezone.now()
+
+
+class ShareChannel(models.TextChoices):
+    LINKEDIN_PROFILE = "linkedin-profile", "LinkedIn profile"
+    LINKEDIN = "linkedin", "LinkedIn post"
+    X = "x", "X"
+    FACEBOOK = "facebook", "Facebook"
+    EMAIL = "email", "Email"
+
+
+class ShareCount(models.Model):
+    """How often an award was shared on one channel: a counter bumped with F(), one row per (award, channel)."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="share_counts")
+    channel = models.CharField(max_length=20, choices=ShareChannel.choices)
+    clicks = models.PositiveIntegerField(default=0)
+    last_shared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["award", "channel"]
+        constraints = [models.UniqueConstraint(fields=["award", "channel"], name="share_count_one_per_channel")]
+
+    def __str__(self):
+        return f"{self.award_id} on {self.channel}: {self.clicks}"

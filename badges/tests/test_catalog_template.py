@@ -76,6 +76,7 @@ def test_only_public_earners_are_listed_with_links_to_their_badge(client, templa
     response = page(client, template)
 
     assert f'<a href="/badges/{public.public_id}/">Ada Public</a>' in response.text
+    assert client.get(f"/badges/{public.public_id}/").status_code == 200  # The public badge page.
     for award in (hidden, private_profile, pending, revoked):
         assert award.recipient_name not in response.text
         assert str(award.public_id) not in response.text
