@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "outbox",
     "badges",
     "jobs",
+    "support",
 ]
 
 MIDDLEWARE = [

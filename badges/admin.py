@@ -3,7 +3,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
+from django.utils.html import format_html
 
+from .forms_catalog import BadgeTemplateAdminForm, CertificationAdminForm, ExamAdminForm
 from .models import Award, BadgeTemplate, Certification, ClaimToken, Exam, Issuer, IssuerKey, ShareCount
 from .openbadges.keys import issuer_key_rotate
 from .services import award_issue, award_resend, award_revoke
@@ -25,8 +27,9 @@ class ExamInline(admin.TabularInline):
 
 @admin.register(Certification)
 class CertificationAdmin(admin.ModelAdmin):
-    list_display = ["name", "level", "program", "status", "retired_on"]
-    list_filter = ["status", "level", "program"]
+    form = CertificationAdminForm
+    list_display = ["name", "level", "program", "product", "status", "retired_on"]
+    list_filter = ["status", "level", "program", "product"]
     search_fields = ["name", "exams__code"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ExamInline]
@@ -34,19 +37,22 @@ class CertificationAdmin(admin.ModelAdmin):
 
 @admin.register(Exam)
 class ExamAdmin(admin.ModelAdmin):
-    list_display = ["code", "title", "status", "retired_on"]
-    list_filter = ["status"]
+    form = ExamAdminForm
+    list_display = ["code", "title", "product", "status", "retired_on"]
+    list_filter = ["status", "product"]
     search_fields = ["code", "title"]
     filter_horizontal = ["certifications"]
 
 
 @admin.register(BadgeTemplate)
 class BadgeTemplateAdmin(admin.ModelAdmin):
+    form = BadgeTemplateAdminForm
     list_display = ["name", "issuer", "certification", "exam", "validity_months", "accepted_count"]
     list_filter = ["issuer", "certification__status", "certification__level"]
     search_fields = ["name", "slug", "exam__code", "certification__exams__code"]
     autocomplete_fields = ["certification", "exam"]
     prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["image_preview"]
 
     def get_queryset(self, request):
         accepted = Count("awards", filter=Q(awards__state="accepted", awards__revoked_at__isnull=True))
@@ -57,6 +63,12 @@ class BadgeTemplateAdmin(admin.ModelAdmin):
     @admin.display(description="Accepted", ordering="accepted")
     def accepted_count(self, obj):
         return obj.accepted
+
+    @admin.display(description="Current image")
+    def image_preview(self, obj):
+        if not obj.image:
+            return "None yet: `manage.py generate_badge_images` draws one."
+        return format_html('<img src="{}" alt="" width="150" height="150">', obj.image.url)
 
 
 class AwardIssueForm(forms.ModelForm):

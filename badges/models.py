@@ -37,6 +37,9 @@ class Certification(models.Model):
     slug = models.SlugField(max_length=255, unique=True)
     level = models.CharField(max_length=50, blank=True)
     program = models.CharField(max_length=100, blank=True, help_text="Role-based, Fundamentals, Specialty, ...")
+    product = models.CharField(
+        max_length=60, blank=True, db_index=True, help_text="Product family for browsing: Azure, Microsoft 365, ..."
+    )
     description = models.TextField(blank=True)
     skills = models.JSONField(default=list, blank=True)
     url = models.URLField(blank=True)
@@ -67,6 +70,9 @@ class Exam(models.Model):
     code = models.CharField(max_length=20, unique=True)
     title = models.CharField(max_length=255)
     certifications = models.ManyToManyField(Certification, related_name="exams", blank=True)
+    product = models.CharField(
+        max_length=60, blank=True, db_index=True, help_text="Product family for browsing: Azure, Microsoft 365, ..."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     retired_on = models.DateField(null=True, blank=True)
     # The values the last catalog import wrote; a field staff changed since stays unless the source changes it.
@@ -138,6 +144,10 @@ class BadgeTemplate(models.Model):
     @property
     def level(self):
         return self.certification.level if self.certification else "Exam"
+
+    @property
+    def product(self):
+        return self.recognized.product if self.recognized else ""
 
 
 class AwardState(models.TextChoices):

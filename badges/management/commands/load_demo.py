@@ -44,6 +44,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         call_command("import_catalog", stdout=self.stdout)
+        call_command("generate_badge_images", stdout=self.stdout)
         with transaction.atomic():
             _user(*STAFF, is_staff=True, is_superuser=True)
             earner = _user(*EARNER)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('badges', '0002_sharing'),
+        ('badges', '0003_merge_0002_catalog_product_0002_sharing'),
     ]
 
     operations = [
