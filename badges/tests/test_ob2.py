@@ -107,7 +107,7 @@ def test_unclaimed_award_answers_404(client):
 
 def test_badgeclass_has_criteria_issuer_image_and_exams(client):
     exam = ExamFactory(code="CX-900", title="Cloud Fundamentals")
-    template = give_image(BadgeTemplateFactory(skills=["Networking", "Storage"]))
+    template = give_image(BadgeTemplateFactory(skills=["Networking", "Storage"], criteria=""))
     template.certification.exams.add(exam)
     template.certification.url = "https://learn.contoso.example/cert"
     template.certification.save()
@@ -125,6 +125,16 @@ def test_badgeclass_has_criteria_issuer_image_and_exams(client):
     assert data["criteria"]["id"] == "https://learn.contoso.example/cert"
     assert data["tags"] == ["Networking", "Storage"]
     assert data["alignment"] == [{"targetName": template.certification.name, "targetUrl": template.certification.url}]
+
+
+def test_badgeclass_criteria_written_by_staff_are_used_as_they_are(client):
+    exam = ExamFactory(code="CX-900", title="Cloud Fundamentals")
+    template = BadgeTemplateFactory(criteria="Pass exam CX-900: Cloud Fundamentals.")
+    template.certification.exams.add(exam)
+
+    data = _get(client, "ob2_badgeclass", template.slug).json()
+
+    assert data["criteria"]["narrative"] == "Pass exam CX-900: Cloud Fundamentals."
 
 
 def test_badgeclass_image_is_a_stored_file_on_site(client):
@@ -185,10 +195,10 @@ def test_assertion_queries_on_cache_miss_and_hit(client, django_assert_num_queri
 
 
 def test_badgeclass_queries_on_cache_miss_and_hit(client, django_assert_num_queries):
-    template = BadgeTemplateFactory()
+    template = BadgeTemplateFactory(criteria="")
     url = reverse("ob2_badgeclass", args=[template.slug])
 
-    with django_assert_num_queries(2):  # the template, then its certification's exams
+    with django_assert_num_queries(2):  # the template, then its certification's exams for the criteria
         client.get(url)
     with django_assert_num_queries(1):
         client.get(url)

@@ -191,7 +191,7 @@ def test_baked_ob3_png_carries_a_verifying_jwt(client):
 
 
 def test_credential_json_queries_on_cache_miss_and_hit(client, django_assert_num_queries):
-    award = AcceptedAwardFactory()
+    award = AcceptedAwardFactory(template__criteria="")
     url = reverse("award_credential_json", args=[award.public_id])
 
     with django_assert_num_queries(2):  # the award, then the certification's exams for the criteria
@@ -201,7 +201,7 @@ def test_credential_json_queries_on_cache_miss_and_hit(client, django_assert_num
 
 
 def test_credential_jwt_queries_on_cache_miss_and_hit(client, django_assert_num_queries):
-    award = AcceptedAwardFactory()
+    award = AcceptedAwardFactory(template__criteria="")
     keys.issuer_key_active(issuer=award.template.issuer)
     url = reverse("award_credential_jwt", args=[award.public_id])
 
@@ -221,7 +221,7 @@ def test_status_list_queries(client, django_assert_num_queries):
 
 
 def test_baked_ob3_png_queries_on_cache_miss_and_hit(client, django_assert_num_queries):
-    award = AcceptedAwardFactory()
+    award = AcceptedAwardFactory(template__criteria="")
     give_image(award.template)
     keys.issuer_key_active(issuer=award.template.issuer)
     url = reverse("award_baked_ob3_png", args=[award.public_id])
