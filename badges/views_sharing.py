@@ -24,7 +24,10 @@ from .views import _get_own_award
 
 
 def _public_award(public_id, *related):
-    return get_object_or_404(Award.objects.publicly_visible().select_related(*related), public_id=public_id)
+    awards = Award.objects.publicly_visible()
+    if related:
+        awards = awards.select_related(*related)
+    return get_object_or_404(awards, public_id=public_id)
 
 
 def share_redirect(request, public_id, channel):
