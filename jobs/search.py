@@ -3,7 +3,9 @@ databases (SQLite in development) fall back to substring matches."""
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
+
+from badges.models import Certification
 
 from .models import JobPosting, PostingStatus
 
@@ -18,8 +20,22 @@ def posting_search_vector():
     return SearchVector("title", "employer", "description", config="english")
 
 
-def postings_for_certification(certification):
-    return JobPosting.objects.filter(certifications=certification, status=PostingStatus.OPEN)
+def certification_ids_for(template):
+    """The certifications a badge stands for: its own, or those its exam counts towards."""
+    if template.certification_id:
+        return [template.certification_id]
+    if template.exam_id:
+        return list(Certification.objects.filter(exams=template.exam_id).order_by("pk").values_list("pk", flat=True))
+    return []
+
+
+def postings_for_certifications(certification_ids):
+    if len(certification_ids) == 1:
+        return JobPosting.objects.filter(certifications=certification_ids[0], status=PostingStatus.OPEN)
+    fits = JobPosting.certifications.through.objects.filter(
+        jobposting_id=OuterRef("pk"), certification_id__in=certification_ids
+    )
+    return JobPosting.objects.filter(Exists(fits), status=PostingStatus.OPEN)
 
 
 def postings_filter(queryset, *, keyword="", location="", remote=False, min_salary=None, sort="newest"):

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
-from badges.models import AwardState, Certification
+from badges.models import Award, AwardState, Certification
 
 from .matching import annualise, occupation_codes_for, region_of
 from .models import (
@@ -25,6 +25,7 @@ from .models import (
 )
 from .providers import provider_for
 from .providers.base import ProviderError
+from .search import certification_ids_for
 
 logger = logging.getLogger(__name__)
 
@@ -50,12 +51,10 @@ class RefreshOutcome:
 
 def certifications_with_job_data():
     """Certifications that someone holds as an accepted, unrevoked badge and that map to occupations."""
+    held = Award.objects.filter(state=AwardState.ACCEPTED, revoked_at__isnull=True)
     return (
-        Certification.objects.filter(
-            badge_template__awards__state=AwardState.ACCEPTED,
-            badge_template__awards__revoked_at__isnull=True,
-            occupation_links__isnull=False,
-        )
+        Certification.objects.filter(Q(badge_template__awards__in=held) | Q(exams__badge_template__awards__in=held))
+        .filter(occupation_links__isnull=False)
         .distinct()
         .order_by("pk")
     )
@@ -267,23 +266,25 @@ def jobs_refresh_now(*, source):
     jobs_source_run_task.delay_on_commit(source.pk)
 
 
-def refresh_if_stale_on_commit(certification):
-    """After a badge is accepted: queue a refresh of its certification from each source whose data is old."""
-    if certification is None:
-        return
+def refresh_if_stale_on_commit(award):
+    """After a badge is accepted: once the transaction commits, refresh the postings of the
+    certifications it stands for from every source whose data for them is older than its interval."""
     from .tasks import jobs_refresh_task
 
     now = timezone.now()
-    fresh = dict(
-        CertificationRefresh.objects.filter(certification=certification, refreshed_at__isnull=False).values_list(
-            "source_id", "refreshed_at"
+    certification_ids = certification_ids_for(award.template)
+    fresh = {
+        (row.certification_id, row.source_id): row.refreshed_at
+        for row in CertificationRefresh.objects.filter(
+            certification_id__in=certification_ids, refreshed_at__isnull=False
         )
-    )
-    for source in JobSource.objects.filter(enabled=True):
-        refreshed_at = fresh.get(source.pk)
-        stale = refreshed_at is None or refreshed_at + timedelta(minutes=source.interval_minutes) <= now
-        if stale and provider_for(source.name) is not None:
-            jobs_refresh_task.delay_on_commit(certification.pk, source.pk)
+    }
+    sources = [s for s in JobSource.objects.filter(enabled=True) if provider_for(s.name) is not None]
+    for certification_id in certification_ids:
+        for source in sources:
+            refreshed_at = fresh.get((certification_id, source.pk))
+            if refreshed_at is None or refreshed_at + timedelta(minutes=source.interval_minutes) <= now:
+                jobs_refresh_task.delay_on_commit(certification_id, source.pk)
 
 
 def saved_job_toggle(*, user, posting, save):
