@@ -22,3 +22,12 @@ def fake_api(settings):
     settings.JOBS_MAX_PAGES = 5
     yield api
     api.stop()
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    # The hashed-name storage needs `collectstatic`; pages under test only need the plain names.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
