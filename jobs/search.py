@@ -1,9 +1,9 @@
 """The Jobs tab's filters. PostgreSQL searches words with a GIN-indexed full-text vector; other
 databases (SQLite in development) fall back to substring matches."""
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import BooleanField, Exists, F, OuterRef, Q
+from django.db.models.expressions import RawSQL
 
 from badges.models import Certification
 
@@ -15,9 +15,12 @@ SORTS = {
 }
 
 
-def posting_search_vector():
-    # Keep identical to the index in migrations/0002_sources_and_search_index.py.
-    return SearchVector("title", "employer", "description", config="english")
+def _matches_words(keyword):
+    """Full-text match on the generated `search_document` column (see migrations/0002)."""
+    column = f"{connection.ops.quote_name(JobPosting._meta.db_table)}.search_document"
+    return RawSQL(  # noqa: S611 (constant SQL; the keyword is a bound parameter)
+        f"{column} @@ websearch_to_tsquery('english'::regconfig, %s)", [keyword], output_field=BooleanField()
+    )
 
 
 def certification_ids_for(template):
@@ -42,9 +45,7 @@ def postings_filter(queryset, *, keyword="", location="", remote=False, min_sala
     keyword = keyword.strip()
     if keyword:
         if connection.vendor == "postgresql":
-            queryset = queryset.annotate(search=posting_search_vector()).filter(
-                search=SearchQuery(keyword, config="english", search_type="websearch")
-            )
+            queryset = queryset.filter(_matches_words(keyword))
         else:
             words = Q()
             for word in keyword.split():
