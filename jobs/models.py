@@ -164,6 +164,8 @@ class JobPosting(models.Model):
     closes_on = models.DateField(null=True, blank=True)
     apply_url = models.URLField(max_length=1000, blank=True)
     description = models.TextField(blank=True)
+    # The opening of the description, cut once at refresh time so lists need not read the whole text.
+    summary = models.CharField(max_length=300, blank=True)
     fetched_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=PostingStatus.choices, default=PostingStatus.OPEN)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -196,6 +198,18 @@ class JobPosting(models.Model):
     @property
     def shows_adzuna_credit(self):
         return self.source == JobSource.Name.ADZUNA
+
+    @property
+    def salary_text(self):
+        """ "$90,000–$120,000 per year": formatted here because list pages show it twenty times."""
+        low, high = self.salary_min, self.salary_max
+        if low is None and high is None:
+            return "Salary not stated"
+        amounts = [f"${amount:,.0f}" for amount in (low, high) if amount is not None]
+        if len(amounts) == 2 and low == high:
+            amounts = amounts[:1]
+        text = f"{'–'.join(amounts)} {self.get_salary_period_display()}"
+        return f"{text} (estimated)" if self.salary_is_predicted else text
 
     @property
     def is_nyc_open_data(self):

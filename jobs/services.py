@@ -30,6 +30,7 @@ from .search import certification_ids_for
 logger = logging.getLogger(__name__)
 
 MAX_ERRORS_KEPT = 20
+SUMMARY_LENGTH = 300
 
 
 @dataclass
@@ -149,9 +150,18 @@ def _posting_values(data):
         "closes_on": data.closes_on,
         "apply_url": data.apply_url[:1000],
         "description": data.description,
+        "summary": summarize(data.description),
         "status": PostingStatus.OPEN,
         "closed_at": None,
     }
+
+
+def summarize(text, limit=SUMMARY_LENGTH):
+    """The first words of `text`, at most `limit` characters, with an ellipsis when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _link(through, other_field, pairs):

@@ -1,5 +1,4 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +19,7 @@ from .models import (
     OccupationWage,
     SavedJob,
 )
-from .search import certification_ids_for, postings_filter, postings_for_certifications
+from .search import certification_ids_for, paginate, postings_filter, postings_for_certifications
 from .services import job_apply_count, saved_job_toggle
 
 PAGE_SIZE = 20
@@ -67,10 +66,12 @@ def award_jobs(request, public_id):
         return _unlock_page(request, award, "jobs")
     form = JobSearchForm(request.GET or None)
     postings = postings_filter(postings_for_certifications(certification_ids_for(award.template)), **form.filters())
-    page = Paginator(postings.annotate(is_saved=_saved_flag(request.user)), PAGE_SIZE).get_page(request.GET.get("page"))
+    postings = postings.defer("description").annotate(is_saved=_saved_flag(request.user))
+    page = paginate(postings, request.GET.get("page"), per_page=PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"award": award, "form": form, "page": page, "query": query.urlencode(), "tab": "jobs"}
+    context["here"] = request.get_full_path()
     return render(request, "jobs/award_jobs.html", {**context, **_credits(page)})
 
 
@@ -137,8 +138,9 @@ def saved_jobs(request):
         .annotate(is_saved=_saved_flag(request.user))
         .order_by("-saved_by__saved_at", "-id")
     )
-    page = Paginator(postings, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "jobs/saved_jobs.html", {"page": page, "query": "", **_credits(page)})
+    page = paginate(postings.defer("description"), request.GET.get("page"), per_page=PAGE_SIZE)
+    context = {"page": page, "query": "", "here": request.get_full_path(), **_credits(page)}
+    return render(request, "jobs/saved_jobs.html", context)
 
 
 @login_required

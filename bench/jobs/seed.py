@@ -27,6 +27,7 @@ from accounts.models import User  # noqa: E402
 from badges.models import Award, AwardState, BadgeTemplate, Certification, Issuer  # noqa: E402
 from jobs.matching import region_of  # noqa: E402
 from jobs.models import JobPosting  # noqa: E402
+from jobs.services import summarize  # noqa: E402
 
 POSTINGS = int(os.environ.get("BENCH_POSTINGS", "100000"))
 EMAIL = "bench-earner@example.com"
@@ -105,6 +106,7 @@ def _postings(certifications):
             low = rng.randrange(45, 190) * 1000
             hourly = rng.random() < 0.08
             city = rng.choice(CITIES)
+            description = " ".join(rng.choice(WORDS) for _ in range(rng.randrange(40, 90)))
             rows.append(
                 JobPosting(
                     source="bundled",
@@ -121,7 +123,8 @@ def _postings(certifications):
                     annual_salary_max=int(low * 1.3),
                     posted_on=today - timedelta(days=rng.randrange(0, 120)),
                     apply_url=f"https://jobs.example.com/{n}",
-                    description=" ".join(rng.choice(WORDS) for _ in range(rng.randrange(40, 90))),
+                    description=description,
+                    summary=summarize(description),
                     fetched_at=now,
                 )
             )
@@ -135,6 +138,8 @@ def _postings(certifications):
             ]
             through.objects.bulk_create(links, batch_size=batch)
     with connection.cursor() as cursor:
+        # Flush the GIN pending lists a bulk load leaves behind, as autovacuum would in time.
+        cursor.execute("VACUUM ANALYZE jobs_jobposting")
         cursor.execute("ANALYZE")
 
 

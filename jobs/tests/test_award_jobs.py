@@ -118,20 +118,36 @@ def test_it_pages_by_twenty_and_keeps_the_filters_in_page_links(jobs, award):
     assert b"keyword=engineer&amp;page=2" in first.content
 
 
+def test_a_page_past_the_end_shows_the_last_page(jobs, award):
+    for n in range(21):
+        _posting(award, title=f"Engineer {n}")
+
+    response = jobs(page="9")
+
+    assert response.context["page"].number == 2 and len(_titles(response)) == 1
+
+
+def test_no_postings_shows_the_empty_state(jobs):
+    response = jobs(keyword="nothing")
+
+    assert response.context["page"].paginator.count == 0
+    assert b"No postings match" in response.content
+
+
 def test_query_count_does_not_grow_with_the_postings(client, award, django_assert_num_queries):
     client.force_login(award.earner)
     url = reverse("award_jobs", args=[award.public_id])
     _posting(award)
-    # session, user, award, count, page (the saved flag is a subquery)
-    with django_assert_num_queries(5):
+    # session, user, award, page with its total (a window count; the saved flag is a subquery)
+    with django_assert_num_queries(4):
         client.get(url, {"keyword": "engineer", "location": "seattle", "min_salary": "1000"})
     for _ in range(30):
         _posting(award)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(url, {"keyword": "engineer", "location": "seattle", "min_salary": "1000"})
 
-    assert len(_titles(response)) == 20
+    assert len(_titles(response)) == 20 and response.context["page"].paginator.count == 31
 
 
 def test_adzuna_postings_carry_the_adzuna_credit(jobs, award):
