@@ -179,3 +179,15 @@ def test_an_exam_badge_shows_the_postings_of_its_certifications(client):
     response = client.get(reverse("award_jobs", args=[award.public_id]))
 
     assert _titles(response) == ["Fits the exam"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "text"),
+    [
+        ({"salary_min": 50, "salary_max": 60, "salary_period": "hour"}, "$50–$60 per hour"),
+        ({"salary_min": 5000, "salary_max": 5000, "salary_period": "month"}, "$5,000 per month"),
+        ({"salary_min": None, "salary_max": None, "salary_period": ""}, "Salary not stated"),
+    ],
+)
+def test_salary_is_shown_with_its_period(fields, text):
+    assert JobPostingFactory.build(**fields).salary_text == text
