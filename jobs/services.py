@@ -101,7 +101,8 @@ def _store(*, certification, source, result):
                 setattr(posting, name, values[name])
             changed_fields |= changed
             to_update.append(posting)
-    JobPosting.objects.bulk_create(to_create, batch_size=500)
+    # Ignoring conflicts lets a refresh racing another for the same source settle on one row per posting.
+    JobPosting.objects.bulk_create(to_create, batch_size=500, ignore_conflicts=True)
     if to_update:
         JobPosting.objects.bulk_update(to_update, sorted(changed_fields), batch_size=500)
     JobPosting.objects.filter(pk__in=[p.pk for p in existing.values()]).update(fetched_at=now)

@@ -85,12 +85,8 @@ def _credits(page):
     }
 
 
-@login_required
-def award_salary(request, public_id):
-    award = _get_own_award(request, public_id)
-    if not _unlocked(award):
-        return _unlock_page(request, award, "salary")
-    certification_ids = certification_ids_for(award.template)
+def _occupations_with_figures(certification_ids):
+    """Each occupation tied to the certifications, best fit first, with its latest wages and outlook."""
     links = (
         CertificationOccupation.objects.filter(certification_id__in=certification_ids)
         .select_related("occupation")
@@ -105,17 +101,25 @@ def award_salary(request, public_id):
         if link.occupation_id in seen:  # an exam counting towards two certifications may list one twice
             continue
         seen.add(link.occupation_id)
-        wages = link.occupation.wages.all()
-        projections = link.occupation.projections.all()
-        wage = wages[0] if wages else None
+        wage = next(iter(link.occupation.wages.all()), None)
         occupations.append(
             {
                 "link": link,
                 "wage": wage,
                 "chart": wage_chart(wage) if wage else None,
-                "projection": projections[0] if projections else None,
+                "projection": next(iter(link.occupation.projections.all()), None),
             }
         )
+    return occupations
+
+
+@login_required
+def award_salary(request, public_id):
+    award = _get_own_award(request, public_id)
+    if not _unlocked(award):
+        return _unlock_page(request, award, "salary")
+    certification_ids = certification_ids_for(award.template)
+    occupations = _occupations_with_figures(certification_ids)
     # Market figures are kept per certification; an exam badge shows those of its first certification.
     primary = certification_ids[:1]
     market = list(MarketSalary.objects.filter(certification_id__in=primary).order_by("-postings"))

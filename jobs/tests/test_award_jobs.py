@@ -191,3 +191,13 @@ def test_an_exam_badge_shows_the_postings_of_its_certifications(client):
 )
 def test_salary_is_shown_with_its_period(fields, text):
     assert JobPostingFactory.build(**fields).salary_text == text
+
+
+def test_a_badge_tied_to_no_certification_lists_nothing(client):
+    award = accepted_award(template=BadgeTemplateFactory(certification=None, name="Free", slug="free"))
+    JobPostingFactory(certifications=[CertificationFactory()])
+    client.force_login(award.earner)
+
+    response = client.get(reverse("award_jobs", args=[award.public_id]))
+
+    assert response.status_code == 200 and _titles(response) == []
