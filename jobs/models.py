@@ -181,9 +181,9 @@ class JobPosting(models.Model):
                 condition=Q(status="closed") | Q(closed_at__isnull=True), name="job_posting_open_has_no_closed_at"
             ),
         ]
+        # The indexes that serve the Jobs tab's sort orders (newest or best paid first, undated and
+        # unpaid last) and its keyword and location filters are PostgreSQL-only: see migrations/0002.
         indexes = [
-            models.Index(fields=["status", "-posted_on", "-id"], name="job_posting_newest"),
-            models.Index(fields=["status", "-annual_salary_max"], name="job_posting_best_paid"),
             models.Index(fields=["status", "remote"], name="job_posting_remote"),
             models.Index(fields=["status", "closed_at"], name="job_posting_closed"),
         ]

@@ -1,15 +1,16 @@
 """The Jobs tab's filters. PostgreSQL searches words with a GIN-indexed full-text vector; other
 databases (SQLite in development) fall back to substring matches."""
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, F, OuterRef, Q, Window
+from django.db.models import BooleanField, Exists, F, OuterRef, Q
 from django.db.models.expressions import RawSQL
 
 from badges.models import Certification
 
 from .models import JobPosting, PostingStatus
 
+COUNT_CAP = 1000
 SORTS = {
     "newest": [F("posted_on").desc(nulls_last=True), "-id"],
     "salary": [F("annual_salary_max").desc(nulls_last=True), F("posted_on").desc(nulls_last=True), "-id"],
@@ -42,19 +43,15 @@ def postings_for_certifications(certification_ids):
     return JobPosting.objects.filter(Exists(fits), status=PostingStatus.OPEN)
 
 
-def paginate(queryset, number, *, per_page):
-    """One page of `queryset` and its total in a single query: the total rides along as a window count."""
+def paginate(queryset, number, *, per_page, cap=COUNT_CAP):
+    """One page of `queryset`. Counting stops at `cap`: past it the page says "1,000+" and pages
+    go as far as the cap, so a broad search never counts a hundred thousand rows."""
+    total = queryset.order_by().values("pk")[: cap + 1].count()
     paginator = Paginator(queryset, per_page)
-    try:
-        number = max(1, int(number))
-    except (TypeError, ValueError):
-        number = 1
-    start = (number - 1) * per_page
-    rows = list(queryset.annotate(total_rows=Window(Count("pk")))[start : start + per_page])
-    if not rows and number > 1:
-        return paginator.get_page(number)  # past the end: Django's answer (the last page) costs a count
-    paginator.count = rows[0].total_rows if rows else 0
-    return Page(rows, number, paginator)
+    paginator.count = min(total, cap)
+    page = paginator.get_page(number)
+    page.more_than_counted = total > cap
+    return page
 
 
 def postings_filter(queryset, *, keyword="", location="", remote=False, min_salary=None, sort="newest"):

@@ -5,6 +5,9 @@
   The model does not declare it (SQLite has no tsvector); `jobs.search` queries it by name.
 - a trigram GIN index on UPPER(locations), the expression Django's `icontains` compares, so
   that "location contains ..." does not read every posting.
+- partial indexes over open postings in the two sort orders, NULLS LAST included (a plain
+  descending index puts NULLs first and could not serve them): a broad search reads the first
+  page straight off the index instead of sorting every match.
 """
 
 from django.db import migrations
@@ -19,8 +22,15 @@ POSTGRES_FORWARD = [
     "CREATE INDEX job_posting_search ON jobs_jobposting USING gin (search_document)",
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX job_posting_location_trgm ON jobs_jobposting USING gin (UPPER(locations) gin_trgm_ops)",
+    """CREATE INDEX job_posting_open_newest ON jobs_jobposting (posted_on DESC NULLS LAST, id DESC)
+        WHERE status = 'open'""",
+    """CREATE INDEX job_posting_open_best_paid
+        ON jobs_jobposting (annual_salary_max DESC NULLS LAST, posted_on DESC NULLS LAST, id DESC)
+        WHERE status = 'open'""",
 ]
 POSTGRES_BACKWARD = [
+    "DROP INDEX IF EXISTS job_posting_open_best_paid",
+    "DROP INDEX IF EXISTS job_posting_open_newest",
     "DROP INDEX IF EXISTS job_posting_location_trgm",
     "DROP INDEX IF EXISTS job_posting_search",
     "ALTER TABLE jobs_jobposting DROP COLUMN IF EXISTS search_document",

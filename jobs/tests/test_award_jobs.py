@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from badges.tests.factories import BadgeTemplateFactory, CertificationFactory, ExamFactory
-from jobs.models import PostingStatus
+from jobs.models import JobPosting, PostingStatus
+from jobs.search import paginate
 
 from .factories import JobPostingFactory
 from .helpers import accepted_award
@@ -127,6 +128,24 @@ def test_a_page_past_the_end_shows_the_last_page(jobs, award):
     assert response.context["page"].number == 2 and len(_titles(response)) == 1
 
 
+def test_counting_stops_at_the_cap():
+    for _ in range(5):
+        JobPostingFactory()
+
+    page = paginate(JobPosting.objects.order_by("pk"), "9", per_page=2, cap=3)
+
+    assert (page.paginator.count, page.more_than_counted, page.number, len(page.object_list)) == (3, True, 2, 1)
+
+
+def test_a_count_under_the_cap_is_exact():
+    for _ in range(3):
+        JobPostingFactory()
+
+    page = paginate(JobPosting.objects.order_by("pk"), "1", per_page=2, cap=3)
+
+    assert (page.paginator.count, page.more_than_counted) == (3, False)
+
+
 def test_no_postings_shows_the_empty_state(jobs):
     response = jobs(keyword="nothing")
 
@@ -138,13 +157,13 @@ def test_query_count_does_not_grow_with_the_postings(client, award, django_asser
     client.force_login(award.earner)
     url = reverse("award_jobs", args=[award.public_id])
     _posting(award)
-    # session, user, award, page with its total (a window count; the saved flag is a subquery)
-    with django_assert_num_queries(4):
+    # session, user, award, count, page (the saved flag is a subquery)
+    with django_assert_num_queries(5):
         client.get(url, {"keyword": "engineer", "location": "seattle", "min_salary": "1000"})
     for _ in range(30):
         _posting(award)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(url, {"keyword": "engineer", "location": "seattle", "min_salary": "1000"})
 
     assert len(_titles(response)) == 20 and response.context["page"].paginator.count == 31
