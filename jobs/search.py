@@ -44,13 +44,16 @@ def postings_for_certifications(certification_ids):
 
 
 def paginate(queryset, number, *, per_page, cap=COUNT_CAP):
-    """One page of `queryset`. Counting stops at `cap`: past it the page says "1,000+" and pages
-    go as far as the cap, so a broad search never counts a hundred thousand rows."""
-    total = queryset.order_by().values("pk")[: cap + 1].count()
-    paginator = Paginator(queryset, per_page)
-    paginator.count = min(total, cap)
-    page = paginator.get_page(number)
-    page.more_than_counted = total > cap
+    """One page of `queryset` in two queries, however many rows match.
+
+    The first reads the ids of up to `cap` + 1 matches in order (the filters run once, and a broad
+    search stops early on the sort index); the second loads the page's rows by primary key. Past
+    the cap the page says "1,000+" and pages go as far as the cap.
+    """
+    ids = list(queryset.values_list("pk", flat=True)[: cap + 1])
+    page = Paginator(ids[:cap], per_page).get_page(number)
+    page.object_list = list(queryset.filter(pk__in=page.object_list)) if page.object_list else []
+    page.more_than_counted = len(ids) > cap
     return page
 
 
