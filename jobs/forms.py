@@ -5,7 +5,7 @@ from .search import SORTS
 
 class JobSearchForm(forms.Form):
     keyword = forms.CharField(required=False, max_length=100, label="Keywords")
-    location = forms.CharField(required=False, max_length=100, label="Location", help_text="City or state")
+    location = forms.CharField(required=False, max_length=100, label="City or state")
     remote = forms.BooleanField(required=False, label="Remote only")
     min_salary = forms.IntegerField(
         required=False, min_value=0, max_value=10_000_000, label="Minimum yearly salary (USD)"

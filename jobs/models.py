@@ -205,10 +205,13 @@ class JobPosting(models.Model):
         low, high = self.salary_min, self.salary_max
         if low is None and high is None:
             return "Salary not stated"
-        amounts = [f"${amount:,.0f}" for amount in (low, high) if amount is not None]
-        if len(amounts) == 2 and low == high:
-            amounts = amounts[:1]
-        text = f"{'–'.join(amounts)} {self.get_salary_period_display()}"
+        if low is None:
+            amount = f"Up to ${high:,.0f}"
+        elif high is None or high == low:
+            amount = f"${low:,.0f}" if high == low else f"From ${low:,.0f}"
+        else:
+            amount = f"${low:,.0f}–${high:,.0f}"
+        text = f"{amount} {self.get_salary_period_display()}"
         return f"{text} (estimated)" if self.salary_is_predicted else text
 
     @property

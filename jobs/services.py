@@ -133,7 +133,9 @@ def _store(*, certification, source, result):
 
 def _posting_values(data):
     period = data.salary_period if data.salary_period in SalaryPeriod.values else ""
-    salary_min, salary_max = (data.salary_min, data.salary_max) if period else (None, None)
+    # Sources write 0 for "no minimum" (NYC's "up to" ranges); an unknown bound is None here.
+    salary_min, salary_max = (data.salary_min or None, data.salary_max or None) if period else (None, None)
+    period = period if salary_min or salary_max else ""
     return {
         "origin": data.origin,
         "title": data.title[:300],

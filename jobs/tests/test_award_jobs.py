@@ -205,6 +205,8 @@ def test_an_exam_badge_shows_the_postings_of_its_certifications(client):
     [
         ({"salary_min": 50, "salary_max": 60, "salary_period": "hour"}, "$50–$60 per hour"),
         ({"salary_min": 5000, "salary_max": 5000, "salary_period": "month"}, "$5,000 per month"),
+        ({"salary_min": None, "salary_max": 101791, "salary_period": "year"}, "Up to $101,791 per year"),
+        ({"salary_min": 40000, "salary_max": None, "salary_period": "year"}, "From $40,000 per year"),
         ({"salary_min": None, "salary_max": None, "salary_period": ""}, "Salary not stated"),
     ],
 )

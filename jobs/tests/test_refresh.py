@@ -121,6 +121,16 @@ def test_market_salary_is_annualised_overall_and_per_region(fake_api, certificat
     assert (colorado.postings, colorado.median) == (1, 104000)
 
 
+def test_a_zero_minimum_is_stored_as_no_minimum(fake_api, certification):
+    _answer(fake_api, usajobs_item(1, low="0", high="101791"))
+
+    _refresh(certification)
+
+    posting = JobPosting.objects.get(external_id="1")
+    assert (posting.salary_min, posting.annual_salary_min, posting.annual_salary_max) == (None, None, 101791)
+    assert MarketSalary.objects.get(certification=certification, region="").low == 101791
+
+
 def test_source_run_records_counts_on_the_source(fake_api, certification):
     _answer(fake_api, usajobs_item(1), usajobs_item(2))
 
