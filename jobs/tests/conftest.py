@@ -31,3 +31,15 @@ def _plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process_unless_integration(request):
+    """Unit tests run tasks in-process after commit, even where REDIS_URL is set; integration tests
+    start a real worker."""
+    from badgeportal.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = request.node.get_closest_marker("integration") is None
+    yield
+    app.conf.task_always_eager = previous
