@@ -13,7 +13,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
-DEBUG = env.bool("DEBUG", default=False)
+# The embedded defaults run the demo; production sets DEBUG=False (see .env.example).
+DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-in-production")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "outbox",
     "badges",
     "jobs",
+    "support",
 ]
 
 MIDDLEWARE = [
@@ -50,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Turns django-ratelimit's refusal (a PermissionDenied) into RATELIMIT_VIEW's 429.
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "badgeportal.urls"
@@ -84,8 +88,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# A per-process cache is fine for the demo; production sets REDIS_URL and shares one.
-SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
+# Rate limits count in the cache. Django's own RedisCache increments atomically, though
+# django-ratelimit only lists django-redis (W001); the per-process cache (E003) is fine for the demo.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + ([] if REDIS_URL else ["django_ratelimit.E003"])
 RATELIMIT_VIEW = "badgeportal.views.rate_limited"
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -127,16 +132,32 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
 
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://localhost")
-vars().update(EMAIL_CONFIG)
+# EMAIL_URL: consolemail:// (default, printed where the process runs), smtp://user:pass@host:port,
+# smtp+tls://... or smtp+ssl://...
+_email = env.email_url("EMAIL_URL", default="consolemail://localhost")
+MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"]}}
+if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": _email["EMAIL_HOST"],
+        "port": _email["EMAIL_PORT"],
+        "username": _email["EMAIL_HOST_USER"],
+        "password": _email["EMAIL_HOST_PASSWORD"],
+        "use_tls": _email.get("EMAIL_USE_TLS", False),
+        "use_ssl": _email.get("EMAIL_USE_SSL", False),
+        "timeout": env.int("EMAIL_TIMEOUT", default=20),
+    }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 
 # How long an emailed claim link works.
 CLAIM_LINK_DAYS = env.int("CLAIM_LINK_DAYS", default=30)
 # Claim link attempts allowed per client address; guessing tokens is pointless, but cheap to slow.
 CLAIM_RATE_LIMIT = env("CLAIM_RATE_LIMIT", default="30/m")
+# Share-by-email sends per earner; each send may go to up to 10 addresses.
+SHARE_EMAIL_RATE_LIMIT = env("SHARE_EMAIL_RATE_LIMIT", default="10/h")
+# Badge verification re-fetches our own published data; these bound what one client may ask for.
+VERIFY_RATE_LIMIT = env("VERIFY_RATE_LIMIT", default="20/m")
+VERIFY_FETCH_TIMEOUT = env.float("VERIFY_FETCH_TIMEOUT", default=5.0)
 
 # Jobs and salary data. A job API is used only when its keys are set; the bundled sample always works.
 JOBS_DATA_DIR = env.path("JOBS_DATA_DIR", default=BASE_DIR / "data")
@@ -167,10 +188,13 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Production serves hashed, compressed files after `collectstatic`; development serves them as they are.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
 }
-# Before `collectstatic` has run (development, tests) fall back to unhashed names.
-WHITENOISE_MANIFEST_STRICT = False
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Security. Production sets SITE_URL to an https origin and these follow.

@@ -11,6 +11,10 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
     path("", include("badges.urls")),
+    path("", include("badges.urls_public")),
+    path("", include("badges.urls_catalog")),
+    path("help/", include("support.urls")),
+    path("", include("badges.urls_openbadges")),
     path("", include("jobs.urls")),
 ]
 

@@ -2,9 +2,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.template.response import TemplateResponse
+from django.utils.html import format_html
 
-from .models import Award, BadgeTemplate, Certification, ClaimToken, Exam, Issuer
-from .services import award_issue, award_resend
+from .forms_catalog import BadgeTemplateAdminForm, CertificationAdminForm, ExamAdminForm
+from .models import Award, BadgeTemplate, Certification, ClaimToken, Exam, Issuer, IssuerKey, ShareCount
+from .openbadges.keys import issuer_key_rotate
+from .services import award_issue, award_resend, award_revoke
 
 
 @admin.register(Issuer)
@@ -23,8 +27,9 @@ class ExamInline(admin.TabularInline):
 
 @admin.register(Certification)
 class CertificationAdmin(admin.ModelAdmin):
-    list_display = ["name", "level", "program", "status", "retired_on"]
-    list_filter = ["status", "level", "program"]
+    form = CertificationAdminForm
+    list_display = ["name", "level", "program", "product", "status", "retired_on"]
+    list_filter = ["status", "level", "program", "product"]
     search_fields = ["name", "exams__code"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ExamInline]
@@ -32,19 +37,22 @@ class CertificationAdmin(admin.ModelAdmin):
 
 @admin.register(Exam)
 class ExamAdmin(admin.ModelAdmin):
-    list_display = ["code", "title", "status", "retired_on"]
-    list_filter = ["status"]
+    form = ExamAdminForm
+    list_display = ["code", "title", "product", "status", "retired_on"]
+    list_filter = ["status", "product"]
     search_fields = ["code", "title"]
     filter_horizontal = ["certifications"]
 
 
 @admin.register(BadgeTemplate)
 class BadgeTemplateAdmin(admin.ModelAdmin):
+    form = BadgeTemplateAdminForm
     list_display = ["name", "issuer", "certification", "exam", "validity_months", "accepted_count"]
     list_filter = ["issuer", "certification__status", "certification__level"]
     search_fields = ["name", "slug", "exam__code", "certification__exams__code"]
     autocomplete_fields = ["certification", "exam"]
     prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["image_preview"]
 
     def get_queryset(self, request):
         accepted = Count("awards", filter=Q(awards__state="accepted", awards__revoked_at__isnull=True))
@@ -55,6 +63,12 @@ class BadgeTemplateAdmin(admin.ModelAdmin):
     @admin.display(description="Accepted", ordering="accepted")
     def accepted_count(self, obj):
         return obj.accepted
+
+    @admin.display(description="Current image")
+    def image_preview(self, obj):
+        if not obj.image:
+            return "None yet: `manage.py generate_badge_images` draws one."
+        return format_html('<img src="{}" alt="" width="150" height="150">', obj.image.url)
 
 
 class AwardIssueForm(forms.ModelForm):
@@ -73,7 +87,7 @@ class AwardAdmin(admin.ModelAdmin):
     list_select_related = ["template"]
     autocomplete_fields = ["template", "earner"]
     readonly_fields = ["public_id", "earner", "state", "accepted_at", "revoked_at", "revocation_reason", "created_at"]
-    actions = ["resend_claim_email"]
+    actions = ["resend_claim_email", "revoke"]
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -116,6 +130,33 @@ class AwardAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{award}: {' '.join(error.messages)}", messages.WARNING)
         self.message_user(request, f"Claim email queued for {sent} badge(s).")
 
+    @admin.action(description="Revoke the selected badges…")
+    def revoke(self, request, queryset):
+        form = RevokeForm(request.POST if "reason" in request.POST else None)
+        if form.is_valid():
+            revoked = 0
+            for award in queryset:
+                try:
+                    award_revoke(award=award, reason=form.cleaned_data["reason"])
+                    revoked += 1
+                except ValidationError as error:
+                    self.message_user(request, f"{award}: {' '.join(error.messages)}", messages.WARNING)
+            self.message_user(request, f"Revoked {revoked} badge(s).")
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Revoke badges",
+            "awards": queryset,
+            "form": form,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/badges/award/revoke.html", context)
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Shown on the badge's public page.")
+
 
 @admin.register(ClaimToken)
 class ClaimTokenAdmin(admin.ModelAdmin):
@@ -125,3 +166,43 @@ class ClaimTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(ShareCount)
+class ShareCountAdmin(admin.ModelAdmin):
+    """How earners share: clicks through the share links (and email sends) per badge and channel."""
+
+    list_display = ["award", "channel", "clicks", "last_shared_at"]
+    list_filter = ["channel", "award__template"]
+    search_fields = ["award__public_id", "award__template__name", "award__recipient_name"]
+    list_select_related = ["award__template"]
+    readonly_fields = ["award", "channel", "clicks", "last_shared_at"]
+    ordering = ["-clicks"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(IssuerKey)
+class IssuerKeyAdmin(admin.ModelAdmin):
+    """Signing keys are made and rotated with `manage.py issuer_keys` or the action here; never edited."""
+
+    list_display = ["kid", "issuer", "created_at", "retired_at"]
+    list_filter = ["issuer"]
+    list_select_related = ["issuer"]
+    readonly_fields = ["issuer", "kid", "public_jwk", "created_at", "retired_at"]
+    actions = ["rotate"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a key would make every credential it signed fail verification.
+        return False
+
+    @admin.action(description="Rotate: new active key for these keys' issuers (old keys keep verifying)")
+    def rotate(self, request, queryset):
+        issuers = {key.issuer for key in queryset.select_related("issuer")}
+        for issuer in issuers:
+            issuer_key_rotate(issuer=issuer)
+        self.message_user(request, f"Rotated keys for {len(issuers)} issuer(s).", messages.SUCCESS)

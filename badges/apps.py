@@ -9,5 +9,7 @@ class BadgesConfig(AppConfig):
 
         from . import receivers  # noqa: F401  (connects allauth signals)
         from .emails import render_claim_email
+        from .sharing import render_share_email
 
         register("claim", render_claim_email)
+        register("share", render_share_email)

@@ -37,6 +37,9 @@ class Certification(models.Model):
     slug = models.SlugField(max_length=255, unique=True)
     level = models.CharField(max_length=50, blank=True)
     program = models.CharField(max_length=100, blank=True, help_text="Role-based, Fundamentals, Specialty, ...")
+    product = models.CharField(
+        max_length=60, blank=True, db_index=True, help_text="Product family for browsing: Azure, Microsoft 365, ..."
+    )
     description = models.TextField(blank=True)
     skills = models.JSONField(default=list, blank=True)
     url = models.URLField(blank=True)
@@ -67,6 +70,9 @@ class Exam(models.Model):
     code = models.CharField(max_length=20, unique=True)
     title = models.CharField(max_length=255)
     certifications = models.ManyToManyField(Certification, related_name="exams", blank=True)
+    product = models.CharField(
+        max_length=60, blank=True, db_index=True, help_text="Product family for browsing: Azure, Microsoft 365, ..."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     retired_on = models.DateField(null=True, blank=True)
     # The values the last catalog import wrote; a field staff changed since stays unless the source changes it.
@@ -138,6 +144,10 @@ class BadgeTemplate(models.Model):
     @property
     def level(self):
         return self.certification.level if self.certification else "Exam"
+
+    @property
+    def product(self):
+        return self.recognized.product if self.recognized else ""
 
 
 class AwardState(models.TextChoices):
@@ -245,3 +255,57 @@ class ClaimToken(models.Model):
     @property
     def is_expired(self):
         return self.expires_at <= timezone.now()
+
+
+class ShareChannel(models.TextChoices):
+    LINKEDIN_PROFILE = "linkedin-profile", "LinkedIn profile"
+    LINKEDIN = "linkedin", "LinkedIn post"
+    X = "x", "X"
+    FACEBOOK = "facebook", "Facebook"
+    EMAIL = "email", "Email"
+
+
+class ShareCount(models.Model):
+    """How often an award was shared on one channel: a counter bumped with F(), one row per (award, channel)."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="share_counts")
+    channel = models.CharField(max_length=20, choices=ShareChannel.choices)
+    clicks = models.PositiveIntegerField(default=0)
+    last_shared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["award", "channel"]
+        constraints = [models.UniqueConstraint(fields=["award", "channel"], name="share_count_one_per_channel")]
+
+    def __str__(self):
+        return f"{self.award_id} on {self.channel}: {self.clicks}"
+
+
+class IssuerKey(models.Model):
+    """An RSA key an issuer signs Open Badges 3.0 credentials with.
+
+    One key is active at a time; retired keys stay so that credentials they signed keep verifying.
+    The private key is stored encrypted with a key derived from SECRET_KEY and is never served.
+    """
+
+    issuer = models.ForeignKey(Issuer, on_delete=models.CASCADE, related_name="signing_keys")
+    kid = models.CharField(max_length=64, unique=True)
+    public_jwk = models.JSONField()
+    private_key_encrypted = models.TextField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer"], condition=Q(retired_at__isnull=True), name="issuer_key_one_active_per_issuer"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.issuer} key {self.kid}"
+
+    @property
+    def is_active(self):
+        return self.retired_at is None

@@ -213,3 +213,12 @@ def award_revoke(*, award, reason):
     award.revocation_reason = reason
     award.save(update_fields=["revoked_at", "revocation_reason", "updated_at"])
     return award
+
+
+def award_set_visibility(*, award, is_public):
+    """Show or hide an accepted badge; a hidden badge's public URLs answer 404."""
+    if not award.is_accepted:
+        raise ValidationError("Only an accepted badge can be shown on your profile.", code="not_accepted")
+    award.is_public = bool(is_public)
+    award.save(update_fields=["is_public", "updated_at"])
+    return award

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from .claim_session import remember_claim_token_id
+from .forms import ShareEmailForm
 from .models import Award, AwardState
 from .services import (
     CLAIM_PROBLEM_MESSAGES,
@@ -20,6 +21,7 @@ from .services import (
     award_restore,
     claim_token_lookup,
 )
+from .sharing import share_panel_context
 
 PROBLEM_STATUS = {
     ClaimProblem.UNKNOWN: 404,
@@ -34,7 +36,11 @@ def _claim_problem_page(request, token, problem):
     return render(request, "badges/claim_problem.html", context, status=PROBLEM_STATUS[problem])
 
 
-@ratelimit(key="ip", rate=settings.CLAIM_RATE_LIMIT, method=ratelimit.ALL, block=True)
+def _claim_rate(group, request):
+    return settings.CLAIM_RATE_LIMIT
+
+
+@ratelimit(key="ip", rate=_claim_rate, method=ratelimit.ALL, block=True)
 def claim(request, token):
     """The page behind an emailed claim link.
 
@@ -100,7 +106,12 @@ def _get_own_award(request, public_id):
 @login_required
 def wallet_award(request, public_id):
     award = _get_own_award(request, public_id)
-    return render(request, "badges/wallet_award.html", {"award": award})
+    context = {
+        "award": award,
+        "share_form": ShareEmailForm(),
+        **share_panel_context(award, profile_public=request.user.profile_public),
+    }
+    return render(request, "badges/wallet_award.html", context)
 
 
 def _award_action(service, success_message):

@@ -22,24 +22,3 @@ def fake_api(settings):
     settings.JOBS_MAX_PAGES = 5
     yield api
     api.stop()
-
-
-@pytest.fixture(autouse=True)
-def _plain_static_files(settings):
-    # The hashed-name storage needs `collectstatic`; pages under test only need the plain names.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
-@pytest.fixture(autouse=True)
-def _tasks_in_process_unless_integration(request):
-    """Unit tests run tasks in-process after commit, even where REDIS_URL is set; integration tests
-    start a real worker."""
-    from badgeportal.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = request.node.get_closest_marker("integration") is None
-    yield
-    app.conf.task_always_eager = previous

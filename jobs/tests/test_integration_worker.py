@@ -9,19 +9,19 @@ from django.db import connection
 from badges.models import AwardState
 from badges.services import award_accept
 from badges.tests.factories import AwardFactory, BadgeTemplateFactory, CertificationFactory
+from conftest import require_service
 from jobs.models import JobPosting, JobSource
 from jobs.tasks import jobs_tick
 
 from .factories import CertificationOccupationFactory, OccupationFactory
 
-# The sources come from a data migration; restore them after the flush a transactional test ends with.
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def worker():
     if connection.vendor != "postgresql" or not settings.REDIS_URL:
-        pytest.skip("needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL)")
+        require_service("PostgreSQL and Redis: set DATABASE_URL and REDIS_URL (make test-integration does)")
     import celery.contrib.testing.tasks  # noqa: F401  (registers celery.ping, which start_worker expects)
     from celery.contrib.testing.worker import start_worker
 
@@ -39,6 +39,13 @@ def _eventually(check, timeout=30):
             return True
         time.sleep(0.2)
     return False
+
+
+@pytest.fixture(autouse=True)
+def _sources():
+    # The sources come from a data migration, which an earlier transactional test's flush removes.
+    for name in JobSource.Name.values:
+        JobSource.objects.get_or_create(name=name)
 
 
 @pytest.fixture

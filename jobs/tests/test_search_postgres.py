@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 
+from conftest import require_service
 from jobs.models import JobPosting
 from jobs.search import postings_filter
 
@@ -14,7 +15,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 @pytest.fixture(autouse=True)
 def _postgres_only():
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (DATABASE_URL)")
+        require_service("PostgreSQL: set DATABASE_URL=postgres://... (make test-integration does)")
 
 
 def test_the_keyword_search_uses_the_gin_index():

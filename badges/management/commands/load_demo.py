@@ -44,6 +44,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         call_command("import_catalog", stdout=self.stdout)
+        call_command("generate_badge_images", stdout=self.stdout)
         call_command("import_labor_data", stdout=self.stdout)
         call_command("refresh_jobs", "bundled", "--all-certifications", stdout=self.stdout)
         with transaction.atomic():

@@ -1,0 +1,40 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+PRODUCTION = {
+    "DEBUG": "False",
+    "SECRET_KEY": "k" * 30 + "-production-secret-0123456789abcdefghijklmnop",
+    "ALLOWED_HOSTS": "badges.example.org",
+    "SITE_URL": "https://badges.example.org",
+    "DATABASE_URL": "sqlite:////tmp/badgeportal-deploy-check.sqlite3",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
+}
+
+
+def _manage(*args, env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=Path(settings.BASE_DIR),
+        env={"PATH": os.environ["PATH"], **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_check_deploy_passes_with_production_variables():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_flags_the_demo_defaults():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env={})
+
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr or "security.W009" in result.stderr

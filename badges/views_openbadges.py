@@ -1,0 +1,176 @@
+"""Open Badges endpoints: 2.0 hosted JSON, baked images, 3.0 credentials and keys, and verification.
+
+Machine-readable endpoints always answer JSON (or the token / image asked for), never an HTML
+page, and only for what `Award.objects.publicly_visible()` allows.
+"""
+
+import functools
+import json
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django_ratelimit.decorators import ratelimit
+
+from .models import Award, BadgeTemplate, Issuer, IssuerKey
+from .openbadges import baking, ob2, ob3, verification
+from .openbadges.forms import AwardVerifyForm, VerifyForm
+
+LD_JSON = "application/ld+json"
+VC_JWT = "application/vc+jwt"
+
+
+def _cors(response):
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _json(data, status=200, content_type=LD_JSON):
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return _cors(HttpResponse(body, content_type=f"{content_type}; charset=utf-8", status=status))
+
+
+def _not_found():
+    return _json({"error": "not_found", "detail": "Nothing public lives at this address."}, status=404)
+
+
+def _machine_readable(view):
+    """GET and HEAD only; any other method gets a JSON 405, as machines expect JSON here."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            response = _json({"error": "method_not_allowed"}, status=405)
+            response["Allow"] = "GET, HEAD"
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_machine_readable
+def ob_not_found(request, rest):
+    """Any other address under /ob/ answers JSON too, never the HTML 404 page."""
+    return _not_found()
+
+
+# The assertion needs only the template; the 3.0 credential embeds the issuer and the achievement.
+_ASSERTION_RELATED = ("template", "earner")
+_CREDENTIAL_RELATED = ("template__issuer", "template__certification", "template__exam", "earner")
+
+
+def _public_award(public_id, related=_ASSERTION_RELATED):
+    """The public award behind a URL, or None; revoked ones are returned so callers can answer 410."""
+    return Award.objects.publicly_visible().select_related(*related).filter(public_id=public_id).first()
+
+
+@_machine_readable
+def ob2_issuer(request, slug):
+    issuer = Issuer.objects.filter(slug=slug).first()
+    return _json(ob2.issuer_json(issuer)) if issuer else _not_found()
+
+
+@_machine_readable
+def ob2_badgeclass(request, slug):
+    template = BadgeTemplate.objects.select_related("issuer", "certification", "exam").filter(slug=slug).first()
+    return _json(ob2.cached_badgeclass_json(template)) if template else _not_found()
+
+
+@_machine_readable
+def ob2_assertion(request, public_id):
+    award = _public_award(public_id)
+    if award is None:
+        return _not_found()
+    if award.is_revoked:
+        return _json(ob2.revoked_json(award), status=410)
+    return _json(ob2.cached_assertion_json(award))
+
+
+def _png(content, filename):
+    response = HttpResponse(content, content_type="image/png")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return _cors(response)
+
+
+def _unbakeable(award):
+    """The JSON answer when there is no baked image to give, or None when there is."""
+    if award is None or not award.template.image:
+        return _not_found()
+    if award.is_revoked:
+        return _json(ob2.revoked_json(award), status=410)
+    return None
+
+
+@_machine_readable
+def award_baked_png(request, public_id):
+    award = _public_award(public_id)
+    if problem := _unbakeable(award):
+        return problem
+    text = json.dumps(ob2.cached_assertion_json(award), ensure_ascii=False)
+    baked = baking.bake(baking.as_png(award.template.image), text, keyword=baking.OB2_KEYWORD)
+    return _png(baked, f"{award.template.slug}.png")
+
+
+@_machine_readable
+def award_baked_ob3_png(request, public_id):
+    award = _public_award(public_id, _CREDENTIAL_RELATED)
+    if problem := _unbakeable(award):
+        return problem
+    token = ob3.credential_jwt(award)
+    baked = baking.bake(baking.as_png(award.template.image), token, keyword=baking.OB3_KEYWORD)
+    return _png(baked, f"{award.template.slug}-ob3.png")
+
+
+@_machine_readable
+def award_credential_jwt(request, public_id):
+    award = _public_award(public_id, _CREDENTIAL_RELATED)
+    if award is None:
+        return _not_found()
+    if award.is_revoked:
+        return _json(ob2.revoked_json(award), status=410)
+    return _cors(HttpResponse(ob3.credential_jwt(award), content_type=VC_JWT))
+
+
+@_machine_readable
+def award_credential_json(request, public_id):
+    award = _public_award(public_id, _CREDENTIAL_RELATED)
+    if award is None:
+        return _not_found()
+    if award.is_revoked:
+        return _json(ob2.revoked_json(award), status=410)
+    return _json(ob3.cached_credential_json(award))
+
+
+@_machine_readable
+def ob3_issuer_key(request, kid):
+    """Retired keys stay published: credentials they signed must keep verifying."""
+    key = IssuerKey.objects.filter(kid=kid).first()
+    return _json(key.public_jwk, content_type="application/jwk+json") if key else _not_found()
+
+
+@_machine_readable
+def ob3_status_list(request, slug):
+    """Every revoked award of the issuer, public or not: a credential held offline must still learn it."""
+    issuer = Issuer.objects.filter(slug=slug).first()
+    if issuer is None:
+        return _not_found()
+    revoked = Award.objects.filter(template__issuer=issuer, revoked_at__isnull=False).values_list("pk", flat=True)
+    return _cors(HttpResponse(ob3.status_list_jwt(issuer, list(revoked)), content_type=VC_JWT))
+
+
+@ratelimit(key="ip", rate=settings.VERIFY_RATE_LIMIT, method=ratelimit.ALL, block=True)
+def award_verify(request, public_id):
+    award = get_object_or_404(Award.objects.publicly_visible().select_related("template__issuer"), public_id=public_id)
+    form = AwardVerifyForm(request.POST or None)
+    email = form.cleaned_data["email"] if form.is_valid() else ""
+    report = verification.verify_award(award.public_id, email=email)
+    return render(request, "badges/verify_award.html", {"award": award, "form": form, "report": report})
+
+
+@ratelimit(key="ip", rate=settings.VERIFY_RATE_LIMIT, method="POST", block=True)
+def verify(request):
+    form = VerifyForm(request.POST, request.FILES) if request.method == "POST" else VerifyForm()
+    report = None
+    if form.is_bound and form.is_valid():
+        report = verification.verify_submission(**form.cleaned_data)
+    return render(request, "badges/verify.html", {"form": form, "report": report})

@@ -1,0 +1,126 @@
+"""Public badge page and Open Badges JSON under load, next to a trivial view in the same server.
+
+PostgreSQL + Redis cache + gunicorn (2 workers, persistent connections) + wrk (16 connections),
+requests spread over BENCH_IDS different awards out of BENCH_AWARDS. Run with `make bench`.
+Needs PostgreSQL and Redis on 127.0.0.1 and wrk (apt-get install wrk).
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PORT = os.environ.get("BENCH_PORT", "8123")
+DURATION = os.environ.get("BENCH_SECONDS", "20")
+TARGETS = [
+    ("trivial view (/healthz)", "/healthz"),
+    ("OB 2.0 assertion JSON", "/ob/v2/assertions/{id}"),
+    ("OB 3.0 credential (VC-JWT, signed per request)", "/ob/v3/credentials/{id}"),
+    ("public badge page", "/badges/{id}/"),
+]
+
+ENV = {
+    **os.environ,
+    "DEBUG": "False",
+    "SECRET_KEY": "bench-" + "x" * 50,
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "SITE_URL": f"http://127.0.0.1:{PORT}",
+    "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/badgeportal_bench"),
+    "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5"),
+    "CONN_MAX_AGE": "600",
+    "LOG_LEVEL": "WARNING",
+    "IDS_FILE": str(ROOT / "var" / "bench-ids.txt"),
+}
+
+
+def run(*args, **kwargs):
+    subprocess.run(args, cwd=ROOT, env=ENV, check=True, **kwargs)
+
+
+def prepare():
+    (ROOT / "var").mkdir(exist_ok=True)
+    database = ENV["DATABASE_URL"].rsplit("/", 1)[1]
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", database], stderr=subprocess.DEVNULL, check=False)
+    run(PYTHON, "manage.py", "migrate", "--noinput", "-v0")
+    run(PYTHON, "manage.py", "import_catalog", stdout=subprocess.DEVNULL)
+    run(PYTHON, "manage.py", "collectstatic", "--noinput", "-v0")
+    run(PYTHON, "bench/seed_awards.py")
+    run("redis-cli", "-u", ENV["REDIS_URL"], "flushdb", stdout=subprocess.DEVNULL)
+
+
+def start_server():
+    gunicorn = Path(PYTHON).parent / "gunicorn"
+    server = subprocess.Popen(
+        [str(gunicorn), "badgeportal.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"],
+        cwd=ROOT,
+        env=ENV,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)  # noqa: S310 (local server)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def measure(path):
+    env = {**ENV, "PATH_PATTERN": path}
+    command = [
+        "wrk",
+        "-t2",
+        "-c16",
+        f"-d{DURATION}s",
+        "--latency",
+        "-s",
+        "bench/rotate.lua",
+        f"http://127.0.0.1:{PORT}",
+    ]
+    output = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("RESULT"))
+    return {key: float(value) for key, value in re.findall(r"(\w+)=([\d.]+)", line)}
+
+
+def main():
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install wrk")
+    prepare()
+    server = start_server()
+    try:
+        results = [(label, path, measure(path)) for label, path in TARGETS]
+    finally:
+        server.terminate()
+        server.wait()
+    report(results)
+
+
+def report(results):
+    ceiling = results[0][2]["rps"]
+    lines = [
+        f"### {date.today()} — {os.environ.get('BENCH_AWARDS', '100000')} awards, ids rotating over "
+        f"{os.environ.get('BENCH_IDS', '20000')}, wrk -t2 -c16 -d{DURATION}s, gunicorn 2 workers",
+        "",
+        "| target | requests/s | ratio to trivial | p50 ms | p95 ms | p99 ms | errors |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for label, _, r in results:
+        lines.append(
+            f"| {label} | {r['rps']:.0f} | {r['rps'] / ceiling:.2f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} "
+            f"| {r['p99_ms']:.1f} | {r['errors']:.0f} |"
+        )
+    text = "\n".join(lines) + "\n"
+    print(text)
+    with open(ROOT / "bench" / "results.md", "a", encoding="utf-8") as handle:
+        handle.write("\n" + text)
+
+
+if __name__ == "__main__":
+    main()
