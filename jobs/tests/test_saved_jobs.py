@@ -27,6 +27,19 @@ def test_saving_a_posting_lists_it_under_saved_jobs(client, award):
     assert b"Kept for later" in saved.content and b">Unsave" in saved.content
 
 
+def test_a_saved_posting_that_closed_says_so_and_offers_no_apply_button(client, award):
+    posting = JobPostingFactory(
+        title="Gone now", certifications=[award.template.certification], status="closed", closed_at="2026-01-01T00:00Z"
+    )
+    SavedJob.objects.create(user=award.earner, posting=posting)
+    client.force_login(award.earner)
+
+    response = client.get(reverse("saved_jobs"))
+
+    assert b"Closed</span>" in response.content
+    assert reverse("job_apply", args=[posting.pk]).encode() not in response.content
+
+
 def test_saving_twice_keeps_one_row(client, award):
     posting = JobPostingFactory(certifications=[award.template.certification])
     client.force_login(award.earner)
