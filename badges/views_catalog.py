@@ -1,7 +1,7 @@
 """Public catalog pages: an issuer's badges, one badge template, eligible and retired certifications."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, When
 from django.shortcuts import get_object_or_404, render
 
 from .forms_catalog import EXAM_LEVEL, CatalogFilterForm
@@ -59,7 +59,10 @@ def issuer_detail(request, slug):
     )
     form = CatalogFilterForm(request.GET, levels=levels, products=products)
     templates = _filtered(issuer.badge_templates.select_related("certification", "exam"), form.filters())
-    page = Paginator(_with_earner_count(templates).order_by("name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Active badges first, the most earned first among them: what a visitor most likely looks for.
+    retired_last = Case(When(RETIRED, then=1), default=0, output_field=IntegerField())
+    ordered = _with_earner_count(templates).order_by(retired_last, "-earner_count", "name", "pk")
+    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"issuer": issuer, "form": form, "page": page, "query": _query_without_page(request)}
     return render(request, "badges/catalog/issuer_detail.html", context)
 

@@ -63,7 +63,7 @@ def test_every_template_of_the_issuer_is_a_card(client, catalog):
     response = issuer_page(client)
 
     assert response.status_code == 200
-    assert card_names(response) == sorted(t.name for t in catalog.values())
+    assert sorted(card_names(response)) == sorted(t.name for t in catalog.values())
     assert f'href="{reverse("badge_template_detail", args=[catalog["azure"].slug])}"' in response.text
 
 
@@ -88,7 +88,20 @@ def test_search_and_filters_return_the_right_cards(client, catalog, params, expe
     response = issuer_page(client, **params)
 
     assert response.status_code == 200
-    assert card_names(response) == sorted(catalog[key].name for key in expected)
+    assert sorted(card_names(response)) == sorted(catalog[key].name for key in expected)
+
+
+def test_active_badges_come_first_the_most_earned_first(client, catalog):
+    AcceptedAwardFactory(template=catalog["fundamentals"])
+
+    response = issuer_page(client)
+
+    assert card_names(response) == [
+        "Power Platform Fundamentals",  # active, one earner
+        "AZ-900: Azure Fundamentals",  # active, none: by name
+        "Azure Administrator Associate",
+        "MCSA: Windows Server 2016",  # retired last
+    ]
 
 
 def test_filters_offer_the_levels_and_products_in_the_catalog(client, catalog):
