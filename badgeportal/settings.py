@@ -101,6 +101,7 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "outbox.tasks.outbox_sweep", "schedule": 60.0},
+    "jobs-tick": {"task": "jobs.tasks.jobs_tick", "schedule": 60.0},
 }
 
 AUTH_USER_MODEL = "accounts.User"
@@ -157,6 +158,23 @@ SHARE_EMAIL_RATE_LIMIT = env("SHARE_EMAIL_RATE_LIMIT", default="10/h")
 # Badge verification re-fetches our own published data; these bound what one client may ask for.
 VERIFY_RATE_LIMIT = env("VERIFY_RATE_LIMIT", default="20/m")
 VERIFY_FETCH_TIMEOUT = env.float("VERIFY_FETCH_TIMEOUT", default=5.0)
+
+# Jobs and salary data. A job API is used only when its keys are set; the bundled sample always works.
+JOBS_DATA_DIR = env.path("JOBS_DATA_DIR", default=BASE_DIR / "data")
+USAJOBS_API_KEY = env("USAJOBS_API_KEY", default="")
+USAJOBS_EMAIL = env("USAJOBS_EMAIL", default="")
+USAJOBS_BASE_URL = env("USAJOBS_BASE_URL", default="https://data.usajobs.gov/api/Search")
+ADZUNA_APP_ID = env("ADZUNA_APP_ID", default="")
+ADZUNA_APP_KEY = env("ADZUNA_APP_KEY", default="")
+ADZUNA_COUNTRY = env("ADZUNA_COUNTRY", default="us")
+ADZUNA_BASE_URL = env("ADZUNA_BASE_URL", default="https://api.adzuna.com/v1/api/jobs")
+JOBS_HTTP_TIMEOUT = env.float("JOBS_HTTP_TIMEOUT", default=10.0)
+JOBS_HTTP_ATTEMPTS = env.int("JOBS_HTTP_ATTEMPTS", default=4)
+JOBS_HTTP_BACKOFF = env.float("JOBS_HTTP_BACKOFF", default=2.0)  # seconds, doubled per retry
+JOBS_HTTP_MAX_WAIT = env.float("JOBS_HTTP_MAX_WAIT", default=60.0)  # cap on Retry-After and backoff
+JOBS_RESULTS_PER_PAGE = env.int("JOBS_RESULTS_PER_PAGE", default=50)
+JOBS_MAX_PAGES = env.int("JOBS_MAX_PAGES", default=5)
+JOBS_CLOSED_RETENTION_DAYS = env.int("JOBS_CLOSED_RETENTION_DAYS", default=30)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

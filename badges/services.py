@@ -11,6 +11,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+import jobs.services
 from outbox.services import outbox_enqueue
 
 from .models import Award, AwardState, ClaimToken
@@ -188,7 +189,9 @@ def _change_state(award, *, allowed_from, to):
 
 
 def award_accept(*, award):
-    return _change_state(award, allowed_from={AwardState.PENDING}, to=AwardState.ACCEPTED)
+    award = _change_state(award, allowed_from={AwardState.PENDING}, to=AwardState.ACCEPTED)
+    jobs.services.refresh_if_stale_on_commit(award)
+    return award
 
 
 def award_decline(*, award):

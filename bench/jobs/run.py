@@ -1,0 +1,137 @@
+"""Jobs tab under load: a keyword + location + remote + minimum-salary search over BENCH_POSTINGS
+postings (100k by default) on PostgreSQL, next to the trivial /healthz in the same server.
+
+gunicorn (2 workers, persistent connections) + wrk (16 connections, BENCH_SECONDS per URL),
+signed in with a session cookie. Uses its own database `jobs_bench` and Redis db 4.
+Run: .venv/bin/python bench/jobs/run.py   (needs PostgreSQL and Redis on 127.0.0.1 and wrk)
+"""
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+DURATION = os.environ.get("BENCH_SECONDS", "20")
+QUERY = "keyword=engineer&location=Austin&remote=on&min_salary=100000"
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+PORT = os.environ.get("BENCH_PORT") or str(_free_port())
+ENV = {
+    **os.environ,
+    "DEBUG": "False",
+    "SECRET_KEY": "bench-" + "x" * 50,
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "SITE_URL": f"http://127.0.0.1:{PORT}",
+    "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/jobs_bench"),
+    "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4"),
+    "CONN_MAX_AGE": "600",
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def run(*args, **kwargs):
+    return subprocess.run(args, cwd=ROOT, env=ENV, check=True, **kwargs)
+
+
+def prepare():
+    database = ENV["DATABASE_URL"].rsplit("/", 1)[1]
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", database], stderr=subprocess.DEVNULL, check=False)
+    run(PYTHON, "manage.py", "migrate", "--noinput", "-v0")
+    run(PYTHON, "manage.py", "collectstatic", "--noinput", "-v0")
+    output = run(PYTHON, "bench/jobs/seed.py", capture_output=True, text=True).stdout
+    values = dict(line.split(" ", 1) for line in output.splitlines() if line.startswith(("COOKIE", "AWARD")))
+    return values["COOKIE"], values["AWARD"]
+
+
+def start_server():
+    gunicorn = Path(PYTHON).parent / "gunicorn"
+    server = subprocess.Popen(
+        [str(gunicorn), "badgeportal.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"],
+        cwd=ROOT,
+        env=ENV,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)  # noqa: S310 (local server)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def check(path, cookie):
+    """The page must answer 200 with results for the cookie: a login redirect would look fast."""
+    request = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}", headers={"Cookie": cookie})
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (local server)
+        body = response.read().decode()
+        if response.status != 200 or "job-card" not in body:
+            raise SystemExit(f"{path} did not answer a page of postings")
+    return re.search(r"([\d,]+) open posting", body).group(1)
+
+
+def measure(path, cookie, connections=16):
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{DURATION}s", "--latency", "-s", "bench/jobs/session.lua"]
+    output = subprocess.run(
+        [*command, f"http://127.0.0.1:{PORT}{path}"],
+        cwd=ROOT,
+        env={**ENV, "BENCH_COOKIE": cookie},
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    line = next(line for line in output.splitlines() if line.startswith("RESULT"))
+    return {key: float(value) for key, value in re.findall(r"(\w+)=([\d.]+)", line)}
+
+
+def main():
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install wrk")
+    cookie, award = prepare()
+    jobs_path = f"/wallet/{award}/jobs/?{QUERY}"
+    server = start_server()
+    try:
+        matches = check(jobs_path, cookie)
+        results = [
+            ("trivial view (/healthz)", measure("/healthz", cookie)),
+            (f"Jobs tab, {QUERY} ({matches} matches)", measure(jobs_path, cookie)),
+            # One connection per worker: the time a request takes when it does not wait in line.
+            ("Jobs tab, same query, 2 connections", measure(jobs_path, cookie, connections=2)),
+        ]
+    finally:
+        server.terminate()
+        server.wait()
+    report(results)
+
+
+def report(results):
+    postings = os.environ.get("BENCH_POSTINGS", "100000")
+    lines = [
+        f"### {date.today()}: {postings} postings, wrk -t2 -c16 -d{DURATION}s (unless noted), gunicorn 2 workers, "
+        f"PostgreSQL, {os.cpu_count()} CPUs",
+        "",
+        "| target | requests/s | p50 ms | p95 ms | p99 ms | errors |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for label, r in results:
+        timings = f"{r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f}"
+        lines.append(f"| {label} | {r['rps']:.0f} | {timings} | {r['errors']:.0f} |")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

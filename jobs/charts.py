@@ -1,0 +1,52 @@
+"""The wage chart on the Salary tab, laid out on the server so it needs no JavaScript."""
+
+TOP_CODE = 239_200  # OEWS publishes no figure above this; such cells are marked `#`
+PERCENTILES = [
+    ("pct10", "a_pct10", "10th percentile"),
+    ("pct25", "a_pct25", "25th percentile"),
+    ("median", "a_median", "Median"),
+    ("pct75", "a_pct75", "75th percentile"),
+    ("pct90", "a_pct90", "90th percentile"),
+]
+WIDTH, LABEL_WIDTH, VALUE_WIDTH, ROW, BAR = 640, 130, 110, 34, 22
+
+
+def _money(value):
+    return f"${value:,}"
+
+
+def wage_chart(wage):
+    """Bars for each wage percentile; a top-coded one reaches the cap and reads ">= $239,200"."""
+    markers = wage.markers or ""
+    rows = []
+    for field, marker, label in PERCENTILES:
+        value = getattr(wage, field)
+        top_coded = value is None and f"{marker}=#" in markers
+        rows.append({"label": label, "value": value, "top_coded": top_coded})
+    known = [row["value"] for row in rows if row["value"] is not None]
+    if any(row["top_coded"] for row in rows):
+        known.append(TOP_CODE)
+    scale = max(known, default=0) or 1
+    bar_area = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    for index, row in enumerate(rows):
+        amount = TOP_CODE if row["top_coded"] else row["value"]
+        row["y"] = index * ROW + (ROW - BAR) // 2
+        row["text_y"] = index * ROW + ROW // 2 + 5
+        row["width"] = round(bar_area * amount / scale) if amount else 0
+        row["text_x"] = LABEL_WIDTH + row["width"] + 6
+        if row["top_coded"]:
+            row["text"] = f">= {_money(TOP_CODE)}"
+        elif row["value"] is None:
+            row["text"] = "not published"
+        else:
+            row["text"] = _money(row["value"])
+    summary = "; ".join(f"{row['label']}: {row['text']}" for row in rows)
+    return {
+        "rows": rows,
+        "width": WIDTH,
+        "height": ROW * len(rows),
+        "bar_x": LABEL_WIDTH,
+        "label_x": LABEL_WIDTH - 8,
+        "summary": summary,
+        "has_top_coded": any(row["top_coded"] for row in rows),
+    }

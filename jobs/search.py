@@ -1,0 +1,76 @@
+"""The Jobs tab's filters. PostgreSQL searches words with a GIN-indexed full-text vector; other
+databases (SQLite in development) fall back to substring matches."""
+
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import BooleanField, Exists, F, OuterRef, Q
+from django.db.models.expressions import RawSQL
+
+from badges.models import Certification
+
+from .models import JobPosting, PostingStatus
+
+COUNT_CAP = 1000
+SORTS = {
+    "newest": [F("posted_on").desc(nulls_last=True), "-id"],
+    "salary": [F("annual_salary_max").desc(nulls_last=True), F("posted_on").desc(nulls_last=True), "-id"],
+}
+
+
+def _matches_words(keyword):
+    """Full-text match on the generated `search_document` column (see migrations/0002)."""
+    column = f"{connection.ops.quote_name(JobPosting._meta.db_table)}.search_document"
+    return RawSQL(  # noqa: S611 (constant SQL; the keyword is a bound parameter)
+        f"{column} @@ websearch_to_tsquery('english'::regconfig, %s)", [keyword], output_field=BooleanField()
+    )
+
+
+def certification_ids_for(template):
+    """The certifications a badge stands for: its own, or those its exam counts towards."""
+    if template.certification_id:
+        return [template.certification_id]
+    if template.exam_id:
+        return list(Certification.objects.filter(exams=template.exam_id).order_by("pk").values_list("pk", flat=True))
+    return []
+
+
+def postings_for_certifications(certification_ids):
+    if len(certification_ids) == 1:
+        return JobPosting.objects.filter(certifications=certification_ids[0], status=PostingStatus.OPEN)
+    fits = JobPosting.certifications.through.objects.filter(
+        jobposting_id=OuterRef("pk"), certification_id__in=certification_ids
+    )
+    return JobPosting.objects.filter(Exists(fits), status=PostingStatus.OPEN)
+
+
+def paginate(queryset, number, *, per_page, cap=COUNT_CAP):
+    """One page of `queryset` in two queries, however many rows match.
+
+    The first reads the ids of up to `cap` + 1 matches in order (the filters run once, and a broad
+    search stops early on the sort index); the second loads the page's rows by primary key. Past
+    the cap the page says "1,000+" and pages go as far as the cap.
+    """
+    ids = list(queryset.values_list("pk", flat=True)[: cap + 1])
+    page = Paginator(ids[:cap], per_page).get_page(number)
+    page.object_list = list(queryset.filter(pk__in=page.object_list)) if page.object_list else []
+    page.more_than_counted = len(ids) > cap
+    return page
+
+
+def postings_filter(queryset, *, keyword="", location="", remote=False, min_salary=None, sort="newest"):
+    keyword = keyword.strip()
+    if keyword:
+        if connection.vendor == "postgresql":
+            queryset = queryset.filter(_matches_words(keyword))
+        else:
+            words = Q()
+            for word in keyword.split():
+                words &= Q(title__icontains=word) | Q(employer__icontains=word) | Q(description__icontains=word)
+            queryset = queryset.filter(words)
+    if location.strip():
+        queryset = queryset.filter(locations__icontains=location.strip())
+    if remote:
+        queryset = queryset.filter(remote=True)
+    if min_salary:
+        queryset = queryset.filter(annual_salary_max__gte=min_salary)
+    return queryset.order_by(*SORTS.get(sort, SORTS["newest"]))

@@ -1,0 +1,180 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from badges.models import Award, AwardState, Certification
+
+from .charts import wage_chart
+from .forms import JobSearchForm
+from .models import (
+    NYC_ORIGIN,
+    CertificationOccupation,
+    JobPosting,
+    JobSource,
+    MarketSalary,
+    OccupationProjection,
+    OccupationWage,
+    SavedJob,
+)
+from .search import certification_ids_for, paginate, postings_filter, postings_for_certifications
+from .services import job_apply_count, saved_job_toggle
+
+PAGE_SIZE = 20
+MARKET_REGIONS_SHOWN = 10
+
+
+def _get_own_award(request, public_id):
+    """The signed-in earner's own award; anyone else, staff included, gets 404."""
+    return get_object_or_404(
+        Award.objects.select_related("template__certification", "template__issuer"),
+        public_id=public_id,
+        earner=request.user,
+    )
+
+
+def _unlocked(award):
+    return award.state == AwardState.ACCEPTED and not award.is_revoked
+
+
+def _unlock_page(request, award, tab):
+    return render(request, "jobs/unlock.html", {"award": award, "tab": tab})
+
+
+def _saved_flag(user):
+    return Exists(SavedJob.objects.filter(user=user, posting=OuterRef("pk")))
+
+
+def _postings_visible_to(user):
+    """Postings that fit a certification the user holds as an accepted, unrevoked badge."""
+    held = Award.objects.filter(earner=user, state=AwardState.ACCEPTED, revoked_at__isnull=True)
+    certifications = Certification.objects.filter(
+        Q(badge_template__awards__in=held) | Q(exams__badge_template__awards__in=held)
+    )
+    fits = JobPosting.certifications.through.objects.filter(
+        jobposting_id=OuterRef("pk"), certification_id__in=certifications.values("pk")
+    )
+    return JobPosting.objects.filter(Exists(fits))
+
+
+@login_required
+def award_jobs(request, public_id):
+    award = _get_own_award(request, public_id)
+    if not _unlocked(award):
+        return _unlock_page(request, award, "jobs")
+    form = JobSearchForm(request.GET or None)
+    postings = postings_filter(postings_for_certifications(certification_ids_for(award.template)), **form.filters())
+    postings = postings.defer("description").annotate(is_saved=_saved_flag(request.user))
+    page = paginate(postings, request.GET.get("page"), per_page=PAGE_SIZE)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"award": award, "form": form, "page": page, "query": query.urlencode(), "tab": "jobs"}
+    context["here"] = request.get_full_path()
+    return render(request, "jobs/award_jobs.html", {**context, **_credits(page)})
+
+
+def _credits(page):
+    """Which attribution lines the postings on this page call for."""
+    page.object_list = list(page.object_list)
+    return {
+        "show_adzuna": any(p.source == JobSource.Name.ADZUNA for p in page.object_list),
+        "show_usajobs": any(JobSource.Name.USAJOBS in (p.source, p.origin) for p in page.object_list),
+        "show_nyc": any(p.is_nyc_open_data for p in page.object_list),
+    }
+
+
+def _occupations_with_figures(certification_ids):
+    """Each occupation tied to the certifications, best fit first, with its latest wages and outlook."""
+    links = (
+        CertificationOccupation.objects.filter(certification_id__in=certification_ids)
+        .select_related("occupation")
+        .prefetch_related(
+            Prefetch("occupation__wages", queryset=OccupationWage.objects.order_by("-year")),
+            Prefetch("occupation__projections", queryset=OccupationProjection.objects.order_by("-base_year")),
+        )
+        .order_by("rank", "occupation__soc_code")
+    )
+    occupations, seen = [], set()
+    for link in links:
+        if link.occupation_id in seen:  # an exam counting towards two certifications may list one twice
+            continue
+        seen.add(link.occupation_id)
+        wage = next(iter(link.occupation.wages.all()), None)
+        occupations.append(
+            {
+                "link": link,
+                "wage": wage,
+                "chart": wage_chart(wage) if wage else None,
+                "projection": next(iter(link.occupation.projections.all()), None),
+            }
+        )
+    return occupations
+
+
+@login_required
+def award_salary(request, public_id):
+    award = _get_own_award(request, public_id)
+    if not _unlocked(award):
+        return _unlock_page(request, award, "salary")
+    certification_ids = certification_ids_for(award.template)
+    occupations = _occupations_with_figures(certification_ids)
+    # Market figures are kept per certification; an exam badge shows those of its first certification.
+    primary = certification_ids[:1]
+    market = list(MarketSalary.objects.filter(certification_id__in=primary).order_by("-postings"))
+    context = {
+        "award": award,
+        "occupations": occupations,
+        "market_overall": next((m for m in market if not m.region), None),
+        "market_regions": [m for m in market if m.region][:MARKET_REGIONS_SHOWN],
+        "market_has_nyc": bool(market) and postings_for_certifications(primary).filter(origin=NYC_ORIGIN).exists(),
+        "tab": "salary",
+    }
+    return render(request, "jobs/award_salary.html", context)
+
+
+@login_required
+def saved_jobs(request):
+    postings = (
+        _postings_visible_to(request.user)
+        .filter(saved_by__user=request.user)
+        .annotate(is_saved=_saved_flag(request.user))
+        .order_by("-saved_by__saved_at", "-id")
+    )
+    page = paginate(postings.defer("description"), request.GET.get("page"), per_page=PAGE_SIZE)
+    context = {"page": page, "query": "", "here": request.get_full_path(), **_credits(page)}
+    return render(request, "jobs/saved_jobs.html", context)
+
+
+@login_required
+def job_apply(request, pk):
+    """Count the click, then send the earner to the employer's own page."""
+    posting = get_object_or_404(_postings_visible_to(request.user), pk=pk)
+    if not posting.has_safe_apply_url:
+        raise Http404("This posting has no application link.")
+    job_apply_count(posting=posting)
+    return redirect(posting.apply_url)
+
+
+def _back(request):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("saved_jobs")
+
+
+@login_required
+@require_POST
+def job_save(request, pk):
+    posting = get_object_or_404(_postings_visible_to(request.user), pk=pk)
+    saved_job_toggle(user=request.user, posting=posting, save=True)
+    return _back(request)
+
+
+@login_required
+@require_POST
+def job_unsave(request, pk):
+    posting = get_object_or_404(_postings_visible_to(request.user), pk=pk)
+    saved_job_toggle(user=request.user, posting=posting, save=False)
+    return _back(request)
