@@ -62,14 +62,20 @@ def ob_not_found(request, rest):
     return _not_found()
 
 
-# The assertion needs only the template; the 3.0 credential embeds the issuer and the achievement.
-_ASSERTION_RELATED = ("template", "earner")
-_CREDENTIAL_RELATED = ("template__issuer", "template__certification", "template__exam", "earner")
+# The assertion needs only the template (the earner is joined for the visibility filter, never read);
+# the 3.0 credential embeds the issuer and the achievement.
+_ASSERTION_RELATED = ("template",)
+_CREDENTIAL_RELATED = ("template__issuer", "template__certification", "template__exam")
 
 
 def _public_award(public_id, related=_ASSERTION_RELATED):
     """The public award behind a URL, or None; revoked ones are returned so callers can answer 410."""
-    return Award.objects.publicly_visible().select_related(*related).filter(public_id=public_id).first()
+    awards = Award.objects.publicly_visible().select_related(*related)
+    # public_id is unique: get() runs no ORDER BY, which first() would compile and run for nothing.
+    try:
+        return awards.get(public_id=public_id)
+    except Award.DoesNotExist:
+        return None
 
 
 @_machine_readable
