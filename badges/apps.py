@@ -7,7 +7,7 @@ class BadgesConfig(AppConfig):
     def ready(self):
         from outbox.registry import register
 
-        from . import receivers  # noqa: F401  (connects allauth signals)
+        from . import public_cache, receivers  # noqa: F401  (connect their signal receivers)
         from .emails import render_claim_email
         from .sharing import render_share_email
 

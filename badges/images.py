@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
+from . import public_cache
 from .models import BadgeTemplate
 
 BADGE_SIZE = 600
@@ -185,4 +186,6 @@ def badge_images_generate():
         template.updated_at = now
     # One write for all rows: a commit per image is most of the run time on SQLite.
     BadgeTemplate.objects.bulk_update(missing, ["image", "updated_at"], batch_size=200)
+    # bulk_update sends no post_save: clear what shows the image (the page, the assertion's baked image).
+    public_cache.invalidate_templates(template.pk for template in missing)
     return len(missing)

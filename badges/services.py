@@ -165,6 +165,8 @@ def email_address_verify(*, user, email):
 
 def awards_attach_for_email(*, user, email):
     """Give `user` every pending, unclaimed award sent to `email`. Call only for verified addresses."""
+    # A queryset update sends no post_save, so the public cache hears nothing; it needs to: pending awards
+    # are never public, and nothing public was cached for them.
     return Award.objects.pending_for_email(email).update(earner=user, updated_at=timezone.now())
 
 

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django_ratelimit.decorators import ratelimit
 
+from . import public_cache
 from .models import Award, BadgeTemplate, Issuer, IssuerKey
 from .openbadges import baking, ob2, ob3, verification
 from .openbadges.forms import AwardVerifyForm, VerifyForm
@@ -25,9 +26,16 @@ def _cors(response):
     return response
 
 
-def _json(data, status=200, content_type=LD_JSON):
-    body = json.dumps(data, ensure_ascii=False, indent=2)
+def _dumps(data):
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _json_text(body, status=200, content_type=LD_JSON):
     return _cors(HttpResponse(body, content_type=f"{content_type}; charset=utf-8", status=status))
+
+
+def _json(data, status=200, content_type=LD_JSON):
+    return _json_text(_dumps(data), status=status, content_type=content_type)
 
 
 def _not_found():
@@ -54,14 +62,20 @@ def ob_not_found(request, rest):
     return _not_found()
 
 
-# The assertion needs only the template; the 3.0 credential embeds the issuer and the achievement.
-_ASSERTION_RELATED = ("template", "earner")
-_CREDENTIAL_RELATED = ("template__issuer", "template__certification", "template__exam", "earner")
+# The assertion needs only the template (the earner is joined for the visibility filter, never read);
+# the 3.0 credential embeds the issuer and the achievement.
+_ASSERTION_RELATED = ("template",)
+_CREDENTIAL_RELATED = ("template__issuer", "template__certification", "template__exam")
 
 
 def _public_award(public_id, related=_ASSERTION_RELATED):
     """The public award behind a URL, or None; revoked ones are returned so callers can answer 410."""
-    return Award.objects.publicly_visible().select_related(*related).filter(public_id=public_id).first()
+    awards = Award.objects.publicly_visible().select_related(*related)
+    # public_id is unique: get() runs no ORDER BY, which first() would compile and run for nothing.
+    try:
+        return awards.get(public_id=public_id)
+    except Award.DoesNotExist:
+        return None
 
 
 @_machine_readable
@@ -78,12 +92,21 @@ def ob2_badgeclass(request, slug):
 
 @_machine_readable
 def ob2_assertion(request, public_id):
-    award = _public_award(public_id)
-    if award is None:
-        return _not_found()
-    if award.is_revoked:
-        return _json(ob2.revoked_json(award), status=410)
-    return _json(ob2.cached_assertion_json(award))
+    # Verifiers fetch this on every check: the finished response is cached by public_id, so a hit reads
+    # nothing from the database. Only a public award's answer (200, or 410 once revoked) is stored, and
+    # any change to what it shows deletes it (`badges.public_cache`); a 404 is never stored.
+    cached = public_cache.get(public_cache.OB2, public_id)
+    if cached is None:
+        award = _public_award(public_id)
+        if award is None:
+            return _not_found()
+        if award.is_revoked:
+            cached = (410, _dumps(ob2.revoked_json(award)))
+        else:
+            cached = (200, _dumps(ob2.assertion_json(award)))
+        public_cache.put(public_cache.OB2, public_id, cached)
+    status, body = cached
+    return _json_text(body, status=status)
 
 
 def _png(content, filename):
@@ -106,7 +129,7 @@ def award_baked_png(request, public_id):
     award = _public_award(public_id)
     if problem := _unbakeable(award):
         return problem
-    text = json.dumps(ob2.cached_assertion_json(award), ensure_ascii=False)
+    text = json.dumps(ob2.assertion_json(award), ensure_ascii=False)
     baked = baking.bake(baking.as_png(award.template.image), text, keyword=baking.OB2_KEYWORD)
     return _png(baked, f"{award.template.slug}.png")
 

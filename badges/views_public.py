@@ -1,21 +1,22 @@
 """Pages anyone may open: a badge's public page, its link-preview image, an earner's public profile."""
 
 from django.conf import settings
-from django.core.cache import cache
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpResponse
+from django.middleware.csp import get_nonce
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 
 from accounts.models import User
 
-from . import sharing
+from . import public_cache, sharing
 from .models import Award, AwardState
 from .og_image import render_og_image
 
-# Catalog edits that do not touch the template (an exam of its certification retiring) show up within this time.
-PUBLIC_CACHE_SECONDS = 600
+# How long browsers and link-preview crawlers may keep the preview image.
+OG_MAX_AGE = 600
 
 _PAGE_RELATED = ("template__issuer", "template__certification", "template__exam", "earner")
 
@@ -28,21 +29,24 @@ def _visible_award(request, public_id):
     return get_object_or_404(awards.select_related(*_PAGE_RELATED), public_id=public_id)
 
 
-def _cache_key(prefix, award):
-    """Changes whenever anything the output shows may have changed, so stale entries are simply never read."""
-    template = award.template
-    recognized = template.recognized
-    parts = [
-        prefix,
-        award.public_id,
-        award.updated_at.timestamp(),
-        template.updated_at.timestamp(),
-        award.earner.profile_public if award.earner else "",
-        f"{recognized.status}{recognized.retired_on}" if recognized else "",
-        # Expiry is derived from today's date.
-        timezone.localdate().isoformat(),
-    ]
-    return ":".join(str(part) for part in parts)
+def _is_anonymous_visitor(request):
+    """No session and no flash messages waiting: such a visitor is anonymous and gets the same page as
+    every other one. Anyone signed in, the owner included, has a session cookie and never gets here."""
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and CookieStorage.cookie_name not in request.COOKIES
+
+
+def _same_for_everyone(request):
+    """True when the page just rendered holds nothing made for this one response: no CSRF token (only the
+    signed-in header has a form) and no CSP nonce (the page has no inline script or style). The CSP header
+    itself is added to every response, cached or not, by the middleware."""
+    return not request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and not get_nonce(request)
+
+
+def _anonymous_page(content):
+    response = HttpResponse(content)
+    # The same URL gives the owner and signed-in visitors another page.
+    patch_vary_headers(response, ["Cookie"])
+    return response
 
 
 def _status(award):
@@ -73,17 +77,20 @@ def _render_award_body(award):
 
 
 def award_public(request, public_id):
+    # Anonymous visitors (most of them, and every crawler) get the whole page from the cache by public_id,
+    # before any query. It is filled only by an anonymous request, which sees only public badges, and any
+    # change to what the page shows deletes it (`badges.public_cache`), so a badge hidden since gives 404.
+    anonymous = _is_anonymous_visitor(request)
+    if anonymous and (content := public_cache.get(public_cache.PAGE, public_id)) is not None:
+        return _anonymous_page(content)
     award = _visible_award(request, public_id)
     is_owner = request.user.is_authenticated and award.earner_id == request.user.pk
-    if is_owner:
+    if is_owner or anonymous:
         # The owner may be looking at a badge visitors cannot see: never read or fill the visitors' cache.
+        # An anonymous visitor's whole page is cached below, the badge part with it.
         body = _render_award_body(award)
     else:
-        key = _cache_key("badges:public-page", award)
-        body = cache.get(key)
-        if body is None:
-            body = _render_award_body(award)
-            cache.set(key, body, PUBLIC_CACHE_SECONDS)
+        body = public_cache.get_or_set(public_cache.BODY, public_id, lambda: _render_award_body(award))
     context = {
         "award": award,
         "body": mark_safe(body),  # noqa: S308  (rendered by our own template above)
@@ -94,13 +101,16 @@ def award_public(request, public_id):
         "og_image_url": sharing.og_image_url(award),
         "oembed_url": sharing.oembed_discovery_url(award),
     }
-    return render(request, "badges/award_public.html", context)
+    response = render(request, "badges/award_public.html", context)
+    if anonymous and _same_for_everyone(request):
+        public_cache.put(public_cache.PAGE, public_id, response.content)
+        patch_vary_headers(response, ["Cookie"])
+    return response
 
 
 def award_og_image(request, public_id):
     award = get_object_or_404(Award.objects.publicly_visible().select_related(*_PAGE_RELATED), public_id=public_id)
-    key = _cache_key("badges:og-image", award) + f":{award.template.image.name}"
-    png = cache.get(key)
+    png = public_cache.get(public_cache.OG, public_id)
     if png is None:
         png = render_og_image(
             badge_name=award.template.name,
@@ -110,9 +120,9 @@ def award_og_image(request, public_id):
             image_file=award.template.image or None,
             status={"revoked": "Revoked", "expired": "Expired"}.get(_status(award), ""),
         )
-        cache.set(key, png, PUBLIC_CACHE_SECONDS)
+        public_cache.put(public_cache.OG, public_id, png)
     response = HttpResponse(png, content_type="image/png")
-    response["Cache-Control"] = f"public, max-age={PUBLIC_CACHE_SECONDS}"
+    response["Cache-Control"] = f"public, max-age={OG_MAX_AGE}"
     return response
 
 

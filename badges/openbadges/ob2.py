@@ -10,10 +10,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 
+from .. import public_cache
+
 CONTEXT = "https://w3id.org/openbadges/v2"
-# Long enough to matter, short enough that a change to a related row we do not key on
-# (the certification's exams, the issuer) shows within the hour.
-CACHE_SECONDS = 60 * 60
 
 
 def absolute(path):
@@ -145,24 +144,7 @@ def revoked_json(award):
     }
 
 
-def award_cache_key(kind, award):
-    """Changes to the award or its template give a new key, so stale entries are never read."""
-    return ":".join(
-        [
-            "ob",
-            kind,
-            str(award.public_id),
-            award.updated_at.isoformat(),
-            award.template.updated_at.isoformat(),
-            str(award.earner.profile_public if award.earner_id else None),
-        ]
-    )
-
-
-def cached_assertion_json(award):
-    return cache.get_or_set(award_cache_key("ob2-assertion", award), lambda: assertion_json(award), CACHE_SECONDS)
-
-
 def cached_badgeclass_json(template):
-    key = f"ob:ob2-badgeclass:{template.pk}:{template.updated_at.isoformat()}"
-    return cache.get_or_set(key, lambda: badgeclass_json(template), CACHE_SECONDS)
+    """Cleared with the template's awards when the template, its issuer, certification or exams change."""
+    key = public_cache.badgeclass_key(template.pk)
+    return cache.get_or_set(key, lambda: badgeclass_json(template), public_cache.TIMEOUTS[public_cache.OB2])

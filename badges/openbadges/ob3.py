@@ -12,9 +12,9 @@ import zlib
 from datetime import UTC, datetime
 
 import jwt
-from django.core.cache import cache
 from django.urls import reverse
 
+from .. import public_cache
 from . import ob2
 from .keys import ALGORITHM, issuer_key_active, private_key_of
 
@@ -109,9 +109,7 @@ def credential_json(award):
 
 
 def cached_credential_json(award):
-    return cache.get_or_set(
-        ob2.award_cache_key("ob3-credential", award), lambda: credential_json(award), ob2.CACHE_SECONDS
-    )
+    return public_cache.get_or_set(public_cache.OB3, award.public_id, lambda: credential_json(award))
 
 
 def sign(payload, issuer_key):
