@@ -1,6 +1,8 @@
-"""Time the Open Badges endpoints, cold (cache miss) and warm (cache hit).
+"""Time single requests in-process, cold (cache miss) and warm (cache hit): the public badge page,
+its link-preview image and every Open Badges endpoint, next to the trivial view.
 
-Run: .venv/bin/python bench/openbadges.py [requests]. Uses a throwaway test database; prints medians in ms.
+Run: .venv/bin/python bench/inprocess.py [requests]. Uses a throwaway test database; prints medians in ms.
+`bench/run.py` measures the same pages under load in a real server.
 """
 
 import os
@@ -36,6 +38,31 @@ def median_ms(client, url, *, clear_cache, runs):
     return statistics.median(timings)
 
 
+def targets():
+    from badges.openbadges.keys import issuer_key_active
+    from badges.tests.factories import AcceptedAwardFactory, ExamFactory
+    from badges.tests.ob_helpers import give_image
+
+    award = AcceptedAwardFactory()
+    give_image(award.template)
+    for _ in range(3):
+        ExamFactory().certifications.add(award.template.certification)
+    key = issuer_key_active(issuer=award.template.issuer)
+    return [
+        ("award_public", [award.public_id]),
+        ("award_og_image", [award.public_id]),
+        ("ob2_assertion", [award.public_id]),
+        ("ob2_badgeclass", [award.template.slug]),
+        ("ob2_issuer", [award.template.issuer.slug]),
+        ("award_credential_json", [award.public_id]),
+        ("award_credential_jwt", [award.public_id]),
+        ("ob3_issuer_key", [key.kid]),
+        ("ob3_status_list", [award.template.issuer.slug]),
+        ("award_baked_png", [award.public_id]),
+        ("award_baked_ob3_png", [award.public_id]),
+    ]
+
+
 def main(runs):
     setup_test_environment()
     settings.STORAGES = {
@@ -45,28 +72,8 @@ def main(runs):
     settings.MEDIA_ROOT = Path(settings.BASE_DIR) / "var" / "bench-media"
     old_name = connection.creation.create_test_db(verbosity=0)
     try:
-        from badges.openbadges.keys import issuer_key_active
-        from badges.tests.factories import AcceptedAwardFactory, ExamFactory
-        from badges.tests.ob_helpers import give_image
-
-        award = AcceptedAwardFactory()
-        give_image(award.template)
-        for _ in range(3):
-            ExamFactory().certifications.add(award.template.certification)
-        key = issuer_key_active(issuer=award.template.issuer)
         client = Client()
-        targets = [
-            ("ob2_assertion", [award.public_id]),
-            ("ob2_badgeclass", [award.template.slug]),
-            ("ob2_issuer", [award.template.issuer.slug]),
-            ("award_credential_json", [award.public_id]),
-            ("award_credential_jwt", [award.public_id]),
-            ("ob3_issuer_key", [key.kid]),
-            ("ob3_status_list", [award.template.issuer.slug]),
-            ("award_baked_png", [award.public_id]),
-            ("award_baked_ob3_png", [award.public_id]),
-        ]
-        for name, args in targets:
+        for name, args in targets():
             url = reverse(name, args=args)
             miss = median_ms(client, url, clear_cache=True, runs=runs)
             hit = median_ms(client, url, clear_cache=False, runs=runs)
