@@ -86,13 +86,17 @@ def test_accepting_a_badge_refreshes_its_stale_job_data(django_capture_on_commit
     assert JobPosting.objects.filter(certifications=held_certification).exists()
 
 
-def test_accepting_a_badge_with_fresh_job_data_queues_nothing(django_capture_on_commit_callbacks, held_certification):
+def test_accepting_a_badge_with_fresh_job_data_refreshes_nothing(
+    django_capture_on_commit_callbacks, held_certification
+):
+    refreshed_at = timezone.now()
     CertificationRefresh.objects.create(
-        certification=held_certification, source=job_source("bundled"), refreshed_at=timezone.now(), status="ok"
+        certification=held_certification, source=job_source("bundled"), refreshed_at=refreshed_at, status="ok"
     )
     award = AwardFactory(template=held_certification.badge_template)
 
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         award_accept(award=award)
 
-    assert callbacks == []
+    assert CertificationRefresh.objects.get(certification=held_certification).refreshed_at == refreshed_at
+    assert not JobPosting.objects.filter(certifications=held_certification).exists()
