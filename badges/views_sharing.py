@@ -118,7 +118,10 @@ def award_embed(request, public_id):
 
 def _public_id_from_url(url):
     """The badge a URL on this site names, or None: only our own public badge pages are embeddable."""
-    parts = urlsplit(url or "")
+    try:
+        parts = urlsplit(url or "")
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return None
     site = urlsplit(settings.SITE_URL)
     if (parts.scheme, parts.netloc) != (site.scheme, site.netloc):
         return None

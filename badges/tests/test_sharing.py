@@ -389,6 +389,12 @@ def test_oembed_answers_404_for_anything_but_a_public_badge_page_here(client, aw
     assert response.status_code == 404
 
 
+def test_oembed_answers_404_for_a_url_python_cannot_parse(client, award):
+    response = client.get(reverse("oembed"), {"url": "https://[badges.example.org/badges/"})
+
+    assert response.status_code == 404
+
+
 def test_oembed_supports_json_only(client, award):
     response = client.get(reverse("oembed"), {"url": public_url(award), "format": "xml"})
 
