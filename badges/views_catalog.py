@@ -106,7 +106,7 @@ def catalog_eligible(request):
 
 
 def catalog_retired(request):
-    q = request.GET.get("q", "").strip()[:100]
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     newest_first = [F("retired_on").desc(nulls_last=True)]
     certifications = Certification.objects.filter(status=Status.RETIRED).select_related("badge_template")
     exams = Exam.objects.filter(status=Status.RETIRED).select_related("badge_template")
