@@ -167,6 +167,8 @@ def award_credential_json(request, public_id):
 @_machine_readable
 def ob3_issuer_key(request, kid):
     """Retired keys stay published: credentials they signed must keep verifying."""
+    if "\x00" in kid:  # PostgreSQL refuses it in a query
+        return _not_found()
     key = IssuerKey.objects.filter(kid=kid).first()
     return _json(key.public_jwk, content_type="application/jwk+json") if key else _not_found()
 

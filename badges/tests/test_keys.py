@@ -85,6 +85,14 @@ def test_unknown_key_answers_404_json(client):
     assert response.json()["error"] == "not_found"
 
 
+def test_a_key_id_holding_a_nul_answers_404_json(client):
+    # PostgreSQL refuses NUL in a query parameter: the lookup must not reach it (a 500 there).
+    response = client.get("/ob/v3/keys/a%00b")
+
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"
+
+
 def test_key_view_queries(client, django_assert_num_queries):
     key = keys.issuer_key_active(issuer=IssuerFactory())
 
