@@ -6,9 +6,9 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from .forms_catalog import BadgeTemplateAdminForm, CertificationAdminForm, ExamAdminForm
-from .models import Award, BadgeTemplate, Certification, ClaimToken, Exam, Issuer, IssuerKey, ShareCount
+from .models import Award, AwardState, BadgeTemplate, Certification, ClaimToken, Exam, Issuer, IssuerKey, ShareCount
 from .openbadges.keys import issuer_key_rotate
-from .services import award_issue, award_resend, award_revoke
+from .services import award_issue, award_replace_email, award_resend, award_revoke
 
 
 @admin.register(Issuer)
@@ -100,11 +100,19 @@ class AwardAdmin(admin.ModelAdmin):
         return super().get_fields(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else self.readonly_fields
+        if obj is None:
+            return []
+        if obj.state != AwardState.PENDING or obj.is_revoked:
+            # Only a pending badge may go to another address (see `award_replace_email`).
+            return [*self.readonly_fields, "recipient_email"]
+        return self.readonly_fields
 
     def save_model(self, request, obj, form, change):
         if change:
-            return super().save_model(request, obj, form, change)
+            super().save_model(request, obj, form, change)
+            if "recipient_email" in form.changed_data:
+                award_replace_email(award=obj, email=obj.recipient_email)
+            return None
         # Issuing goes through the same service as the command line: claim email included.
         issued = award_issue(
             template=obj.template,

@@ -9,8 +9,9 @@ from .services import claim_token_create
 
 def render_claim_email(row):
     award = Award.objects.select_related("template__issuer").filter(pk=row.payload["award_id"]).first()
-    if award is None or award.is_revoked:
-        return None  # Nothing left to claim; the row is closed without sending.
+    if award is None or award.is_revoked or row.to != award.recipient_email:
+        # Nothing left to claim, or the badge was sent to another address since: close the row unsent.
+        return None
     token = claim_token_create(award=award)
     return templated_email(
         to=row.to,

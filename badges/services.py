@@ -78,6 +78,26 @@ def award_resend(*, award):
     return outbox_enqueue(kind="claim", to=award.recipient_email, payload={"award_id": award.pk})
 
 
+@transaction.atomic
+def award_replace_email(*, award, email):
+    """Send a pending badge to another address (the first one was wrong).
+
+    Links already sent to the old address stop working, the badge leaves any account that collected it
+    through that address, and a claim email goes to the new one.
+    """
+    email = normalize_email(email)
+    if award.is_revoked:
+        raise ValidationError("A revoked badge cannot be claimed.", code="revoked")
+    if award.state != AwardState.PENDING:
+        raise ValidationError("Only a pending badge can be sent to another address.", code="not_pending")
+    ClaimToken.objects.filter(award=award, used_at__isnull=True).delete()
+    award.recipient_email = email
+    award.earner = verified_owner_of(email)
+    award.save(update_fields=["recipient_email", "earner", "updated_at"])
+    outbox_enqueue(kind="claim", to=email, payload={"award_id": award.pk})
+    return award
+
+
 def _hash_token(raw_token):
     return hashlib.sha256(raw_token.encode()).hexdigest()
 

@@ -4,8 +4,10 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from badges.models import Award
+from badges.services import award_issue, claim_token_create
 from badges.tests.factories import AcceptedAwardFactory, AwardFactory, BadgeTemplateFactory
 from outbox.models import OutboxEmail
+from outbox.services import outbox_deliver
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +95,53 @@ def test_revoking_from_admin_asks_for_a_reason_then_revokes(staff_client):
     award.refresh_from_db()
     assert award.revoked_at is not None
     assert award.revocation_reason == "Exam voided"
+
+
+def test_replacing_a_pending_badges_address_retires_the_link_sent_to_the_old_one(
+    staff_client, client, django_capture_on_commit_callbacks
+):
+    award = AwardFactory(recipient_email="wrong@example.com")
+    old_link = reverse("claim", args=[claim_token_create(award=award)])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            reverse("admin:badges_award_change", args=[award.pk]),
+            {"template": award.template.pk, "recipient_email": "Right@Example.com", "recipient_name": "Noor Ali",
+             "issued_on": award.issued_on.isoformat(), "expires_on": "", "is_public": "on"},
+        )  # fmt: skip
+
+    assert response.status_code == 302
+    award.refresh_from_db()
+    assert award.recipient_email == "right@example.com"
+    assert client.get(old_link).status_code != 200
+    assert [message.to for message in mail.outbox] == [["right@example.com"]]
+
+
+def test_replacing_the_address_takes_the_badge_from_the_account_of_the_old_one(
+    staff_client, django_capture_on_commit_callbacks
+):
+    wrong_person = UserFactory(email="wrong@example.com")  # with that address verified
+    with django_capture_on_commit_callbacks(execute=False):  # its claim email is still waiting in the outbox
+        award = award_issue(template=BadgeTemplateFactory(), email="wrong@example.com", name="Noor Ali")
+    assert award.earner == wrong_person
+
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            reverse("admin:badges_award_change", args=[award.pk]),
+            {"template": award.template.pk, "recipient_email": "right@example.com", "recipient_name": "Noor Ali",
+             "issued_on": award.issued_on.isoformat(), "expires_on": "", "is_public": "on"},
+        )  # fmt: skip
+    for row in OutboxEmail.objects.filter(sent_at__isnull=True):
+        outbox_deliver(outbox_id=row.pk)
+
+    award.refresh_from_db()
+    assert award.earner is None
+    assert [message.to for message in mail.outbox] == [["right@example.com"]]
+
+
+def test_an_accepted_badges_address_cannot_be_changed(staff_client):
+    award = AcceptedAwardFactory()
+
+    response = staff_client.get(reverse("admin:badges_award_change", args=[award.pk]))
+
+    assert 'name="recipient_email"' not in response.text
