@@ -222,7 +222,9 @@ def award_decline(*, award):
 
 def award_restore(*, award):
     """A declined badge comes back accepted: declining by mistake should cost one click."""
-    return _change_state(award, allowed_from={AwardState.DECLINED}, to=AwardState.ACCEPTED)
+    award = _change_state(award, allowed_from={AwardState.DECLINED}, to=AwardState.ACCEPTED)
+    jobs.services.refresh_if_stale_on_commit(award)
+    return award
 
 
 def award_revoke(*, award, reason):

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from badges.models import AwardState
-from badges.services import award_accept
+from badges.services import award_accept, award_restore
 from badges.tests.factories import AcceptedAwardFactory, AwardFactory, BadgeTemplateFactory, CertificationFactory
 from jobs.models import CertificationRefresh, JobPosting, JobSource
 from jobs.services import jobs_tick, source_is_due
@@ -80,6 +80,19 @@ def test_accepting_a_badge_refreshes_its_stale_job_data(django_capture_on_commit
 
     with django_capture_on_commit_callbacks(execute=True):
         award_accept(award=award)
+
+    assert award.state == AwardState.ACCEPTED
+    assert CertificationRefresh.objects.get(certification=held_certification, source__name="bundled").status == "ok"
+    assert JobPosting.objects.filter(certifications=held_certification).exists()
+
+
+def test_restoring_a_declined_badge_refreshes_its_stale_job_data(
+    django_capture_on_commit_callbacks, held_certification
+):
+    award = AwardFactory(template=held_certification.badge_template, state=AwardState.DECLINED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        award_restore(award=award)
 
     assert award.state == AwardState.ACCEPTED
     assert CertificationRefresh.objects.get(certification=held_certification, source__name="bundled").status == "ok"
