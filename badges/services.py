@@ -151,7 +151,8 @@ def award_claim(*, token_id, user):
     Holding the link proves control of the recipient mailbox, so the address becomes a
     verified address of the account, and every other badge waiting for it comes along.
     """
-    token = ClaimToken.objects.select_for_update().select_related("award").get(pk=token_id)
+    # The id may come from a session: the token can be gone since (its award deleted, say).
+    token = ClaimToken.objects.select_for_update().select_related("award").filter(pk=token_id).first()
     problem = claim_problem(token)
     if problem:
         raise ValidationError(CLAIM_PROBLEM_MESSAGES[problem], code=problem)

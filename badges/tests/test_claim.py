@@ -99,6 +99,17 @@ def test_signing_in_through_the_link_adds_the_address_to_the_account(client, awa
     assert EmailAddress.objects.get(user=user, primary=True).email == "lin.work@example.com"
 
 
+def test_signing_in_after_the_badge_was_deleted_says_the_link_is_unknown(client, award, claim_url):
+    UserFactory(email="lin.work@example.com")
+    response = client.post(claim_url, {"action": "login"})
+    award.delete()  # staff removed it meanwhile: its claim link goes with it
+
+    response = client.post(response["Location"], {"login": "lin.work@example.com", "password": PASSWORD}, follow=True)
+
+    assert response.status_code == 200
+    assert "We do not recognise this claim link." in response.text
+
+
 def test_a_signed_in_user_with_another_address_collects_the_badge(client, award, claim_url):
     user = UserFactory(email="someone.else@example.com")
     client.force_login(user)
