@@ -161,9 +161,11 @@ class AwardQuerySet(models.QuerySet):
         return self.filter(earner=user)
 
     def publicly_visible(self):
-        """What anyone may see: accepted, not hidden by the earner, on a public profile. Revoked ones stay
-        visible so that verifiers learn they were revoked."""
-        return self.filter(state=AwardState.ACCEPTED, is_public=True, earner__profile_public=True)
+        """What anyone may see: accepted, not hidden by the earner, on the public profile of an account
+        staff have not deactivated. Revoked ones stay visible so that verifiers learn they were revoked."""
+        return self.filter(
+            state=AwardState.ACCEPTED, is_public=True, earner__profile_public=True, earner__is_active=True
+        )
 
     def not_revoked(self):
         return self.filter(revoked_at__isnull=True)

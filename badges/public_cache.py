@@ -104,9 +104,10 @@ def invalidate_templates(template_ids):
     _invalidate(public_ids, template_ids)
 
 
-# What the earner shows of themselves: `profile_public` decides whether the badges are public at all,
-# and `full_name` is their public name (the award pages show the award's own `recipient_name` today).
-EARNER_FIELDS = {"profile_public", "full_name"}
+# What the earner shows of themselves: `profile_public` and `is_active` decide whether the badges are
+# public at all, and `full_name` is their public name (the award pages show the award's own
+# `recipient_name` today).
+EARNER_FIELDS = {"profile_public", "is_active", "full_name"}
 
 
 @receiver([post_save, post_delete], sender=Award)

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
@@ -69,7 +71,7 @@ def _claim_continue(request, claim_token, action):
     if action == "signup":
         # The link proves the mailbox: sign-up with this address needs no second verification.
         get_adapter(request).stash_verified_email(request, award.recipient_email)
-        return redirect(f"{reverse('account_signup')}?email={award.recipient_email}")
+        return redirect(f"{reverse('account_signup')}?{urlencode({'email': award.recipient_email})}")
     return redirect(f"{reverse('account_login')}?next={reverse('wallet')}")
 
 

@@ -87,6 +87,16 @@ def test_signing_up_through_the_link_verifies_the_address_and_attaches_the_badge
     assert client.get(reverse("wallet_award", args=[award.public_id])).status_code == 200
 
 
+def test_the_sign_up_link_encodes_the_address(client):
+    award = AwardFactory(recipient_email="lin+badges@example.com")
+    url = reverse("claim", args=[claim_token_create(award=award)])
+
+    response = client.post(url, {"action": "signup"})
+
+    assert response["Location"].endswith("?email=lin%2Bbadges%40example.com")
+    assert 'value="lin+badges@example.com"' in client.get(response["Location"]).text
+
+
 def test_signing_in_through_the_link_adds_the_address_to_the_account(client, award, claim_url):
     user = UserFactory(email="lin.work@example.com")
 

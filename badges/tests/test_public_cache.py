@@ -168,6 +168,17 @@ def test_making_the_profile_private_answers_404_at_once(client, award):
     assert assertion(client, award).status_code == 404
 
 
+def test_deactivating_the_earner_answers_404_at_once(client, award):
+    warm(client, award)
+    earner = award.earner
+
+    earner.is_active = False
+    earner.save(update_fields=["is_active"])
+
+    assert page(client, award).status_code == 404
+    assert assertion(client, award).status_code == 404
+
+
 def test_renaming_the_earner_clears_their_badges(client, award):
     warm(client, award)
     earner = award.earner
