@@ -15,14 +15,16 @@ import re
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+sys.path.insert(0, str(ROOT))
+
+from bench.gunicorn_server import start_server  # noqa: E402
+
 PORT = os.environ.get("BENCH_PORT", "8123")
 DURATION = os.environ.get("BENCH_SECONDS", "20")
 WARM = os.environ.get("BENCH_WARM") == "1"
@@ -60,23 +62,6 @@ def prepare():
     run(PYTHON, "manage.py", "collectstatic", "--noinput", "-v0")
     run(PYTHON, "bench/seed_awards.py")
     run("redis-cli", "-u", ENV["REDIS_URL"], "flushdb", stdout=subprocess.DEVNULL)
-
-
-def start_server():
-    gunicorn = Path(PYTHON).parent / "gunicorn"
-    server = subprocess.Popen(
-        [str(gunicorn), "badgeportal.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"],
-        cwd=ROOT,
-        env=ENV,
-    )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)  # noqa: S310 (local server)
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("gunicorn did not start")
 
 
 def cache_entries():
@@ -124,7 +109,7 @@ def main():
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")
     prepare()
-    server = start_server()
+    server = start_server(PORT, ENV)
     try:
         results = [(label, path, measure(path)) for label, path in TARGETS]
     finally:

@@ -12,13 +12,16 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
+sys.path.insert(0, str(ROOT))
+
+from bench.gunicorn_server import start_server  # noqa: E402
+
 DURATION = os.environ.get("BENCH_SECONDS", "20")
 QUERY = "keyword=engineer&location=Austin&remote=on&min_salary=100000"
 
@@ -57,23 +60,6 @@ def prepare():
     return values["COOKIE"], values["AWARD"]
 
 
-def start_server():
-    gunicorn = Path(PYTHON).parent / "gunicorn"
-    server = subprocess.Popen(
-        [str(gunicorn), "badgeportal.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"],
-        cwd=ROOT,
-        env=ENV,
-    )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)  # noqa: S310 (local server)
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("gunicorn did not start")
-
-
 def check(path, cookie):
     """The page must answer 200 with results for the cookie: a login redirect would look fast."""
     request = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}", headers={"Cookie": cookie})
@@ -103,7 +89,7 @@ def main():
         raise SystemExit("wrk is not installed: apt-get install wrk")
     cookie, award = prepare()
     jobs_path = f"/wallet/{award}/jobs/?{QUERY}"
-    server = start_server()
+    server = start_server(PORT, ENV)
     try:
         matches = check(jobs_path, cookie)
         results = [
