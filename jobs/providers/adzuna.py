@@ -1,7 +1,5 @@
 """Adzuna job search API: https://developer.adzuna.com/docs/search. Listings must credit "Jobs by Adzuna"."""
 
-import logging
-
 from django.conf import settings
 
 from .base import (
@@ -15,8 +13,6 @@ from .base import (
     parse_decimal,
     search_keyword,
 )
-
-logger = logging.getLogger(__name__)
 
 
 class AdzunaProvider(Provider):
@@ -41,12 +37,7 @@ class AdzunaProvider(Provider):
             if not isinstance(payload, dict) or not isinstance(payload.get("results"), list):
                 raise ProviderError("Adzuna answer has no results list")
             items = payload["results"]
-            for item in items:
-                try:
-                    result.postings.append(parse_item(item))
-                except (BadRecord, KeyError, TypeError, AttributeError) as error:
-                    logger.warning("adzuna: skipped a record: %s", error)
-                    result.errors.append(f"adzuna record skipped: {error}")
+            self.collect(result, items, parse_item)
             total = payload.get("count")
             if len(items) < per_page or (isinstance(total, int) and page * per_page >= total):
                 break

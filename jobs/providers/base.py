@@ -60,6 +60,15 @@ class Provider:
     def fetch(self, certification, occupations):
         raise NotImplementedError
 
+    def collect(self, result, items, parse_item):
+        """Parse each record into `result`; a bad one is logged and counted, the good ones are kept."""
+        for item in items:
+            try:
+                result.postings.append(parse_item(item))
+            except (BadRecord, KeyError, TypeError, AttributeError) as error:
+                logger.warning("%s: skipped a record: %s", self.name, error)
+                result.errors.append(f"{self.name} record skipped: {error}")
+
 
 class BadRecord(ValueError):
     """One record in an otherwise good answer cannot be read."""

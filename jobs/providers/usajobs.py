@@ -1,7 +1,5 @@
 """USAJOBS Search API: https://developer.usajobs.gov/api-reference/get-api-search"""
 
-import logging
-
 from django.conf import settings
 
 from .base import (
@@ -15,8 +13,6 @@ from .base import (
     parse_decimal,
     search_keyword,
 )
-
-logger = logging.getLogger(__name__)
 
 RATE_INTERVALS = {"PA": "year", "PM": "month", "BW": "week", "PW": "week", "PD": "day", "PH": "hour"}
 
@@ -39,12 +35,7 @@ class USAJobsProvider(Provider):
             if not isinstance(search, dict):
                 raise ProviderError("USAJOBS answer has no SearchResult")
             items = search.get("SearchResultItems") or []
-            for item in items:
-                try:
-                    result.postings.append(parse_item(item))
-                except (BadRecord, KeyError, TypeError, AttributeError) as error:
-                    logger.warning("usajobs: skipped a record: %s", error)
-                    result.errors.append(f"usajobs record skipped: {error}")
+            self.collect(result, items, parse_item)
             pages = _number_of_pages(search)
             if len(items) < per_page or (pages is not None and page >= pages):
                 break
