@@ -234,6 +234,12 @@ class Award(models.Model):
     def is_accepted(self):
         return self.state == AwardState.ACCEPTED
 
+    @property
+    def is_publicly_visible(self):
+        """`AwardQuerySet.publicly_visible()` for one award already loaded with its earner: keep them in step."""
+        earner = self.earner
+        return self.is_accepted and self.is_public and earner is not None and earner.profile_public and earner.is_active
+
 
 class ClaimToken(models.Model):
     """A single-use claim link. Only the SHA-256 of the token is stored."""

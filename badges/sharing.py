@@ -30,11 +30,6 @@ BUTTON_LABELS = {
 }
 
 
-def is_publicly_visible(award):
-    """The in-memory twin of `Award.objects.publicly_visible()`, for an award already loaded with its earner."""
-    return award.is_accepted and award.is_public and award.earner is not None and award.earner.profile_public
-
-
 def public_url(award):
     return settings.SITE_URL + reverse("award_public", args=[award.public_id])
 
@@ -111,7 +106,7 @@ def parse_recipients(text):
 @transaction.atomic
 def award_share_by_email(*, award, recipients, message=""):
     """Queue one email per address; each names the earner and the badge and links its public page."""
-    if not is_publicly_visible(award):
+    if not award.is_publicly_visible:
         raise ValidationError("Only a public, accepted badge can be shared.", code="not_public")
     message = (message or "").strip()
     if len(message) > MAX_EMAIL_MESSAGE:

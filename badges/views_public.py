@@ -95,7 +95,7 @@ def award_public(request, public_id):
         "award": award,
         "body": mark_safe(body),  # noqa: S308  (rendered by our own template above)
         "is_owner": is_owner,
-        "visible_to_public": sharing.is_publicly_visible(award),
+        "visible_to_public": award.is_publicly_visible,
         "status": _status(award),
         "public_url": sharing.public_url(award),
         "og_image_url": sharing.og_image_url(award),
