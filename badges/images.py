@@ -124,7 +124,8 @@ def _hexagon(centre, radius):
     ]
 
 
-def _wrap(draw, text, font, width):
+def wrap_text(draw, text, font, width):
+    """Break `text` into lines no wider than `width`; a single word wider than that keeps a line of its own."""
     lines, line = [], ""
     for word in text.split():
         candidate = f"{line} {word}".strip()
@@ -140,11 +141,11 @@ def _fitted_lines(draw, text, max_width, max_height):
     """The largest font size (bundled scalable font, no system fonts) at which `text` fits the box."""
     for size in range(64, 17, -4):
         font = ImageFont.load_default(size=size)
-        lines = _wrap(draw, text, font, max_width)
+        lines = wrap_text(draw, text, font, max_width)
         if len(lines) * size * 1.2 <= max_height and all(draw.textlength(x, font=font) <= max_width for x in lines):
             return font, size, lines
     font = ImageFont.load_default(size=18)
-    return font, 18, _wrap(draw, text, font, max_width)[:6]
+    return font, 18, wrap_text(draw, text, font, max_width)[:6]
 
 
 def badge_image_draw(template):

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
+from .images import wrap_text
+
 WIDTH, HEIGHT = 1200, 630
 BADGE_SIZE = 360
 BACKGROUND = (245, 247, 251)
@@ -36,16 +38,8 @@ def font(size, *, bold=False):
 
 
 def _wrap(draw, text, typeface, max_width, max_lines):
-    lines, current = [], ""
-    for word in text.split():
-        candidate = f"{current} {word}".strip()
-        if draw.textlength(candidate, font=typeface) <= max_width or not current:
-            current = candidate
-        else:
-            lines.append(current)
-            current = word
-    if current:
-        lines.append(current)
+    """Like `wrap_text`, at most `max_lines` lines, the last one ending in an ellipsis if text was cut."""
+    lines = wrap_text(draw, text, typeface, max_width)
     if len(lines) > max_lines:
         lines = lines[:max_lines]
         last = lines[-1]

@@ -131,3 +131,18 @@ def test_og_image_fits_long_names():
     )
 
     assert png_size(png) == ("PNG", (1200, 630))
+
+
+def test_a_long_title_is_cut_to_its_lines_with_an_ellipsis():
+    from PIL import Image, ImageDraw
+
+    from badges.og_image import _wrap, font
+
+    draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
+    typeface = font(40, bold=True)
+
+    lines = _wrap(draw, "word " * 60, typeface, 400, max_lines=3)
+
+    assert len(lines) == 3
+    assert lines[-1].endswith("…")
+    assert all(draw.textlength(line, font=typeface) <= 400 for line in lines)
