@@ -3,6 +3,9 @@ import uuid
 
 import pytest
 
+# The real-stack fixtures for integration tests: PostgreSQL, Redis, a Celery worker, an SMTP server.
+pytest_plugins = ["badgeportal.tests.stack"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):

@@ -10,11 +10,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
-    path("", include("badges.urls")),
-    path("", include("badges.urls_public")),
-    path("", include("badges.urls_catalog")),
+    path("", include("badges.awards.urls")),
+    path("", include("badges.public.urls")),
+    path("", include("badges.sharing.urls")),
+    path("", include("badges.catalog.urls")),
     path("help/", include("support.urls")),
-    path("", include("badges.urls_openbadges")),
+    path("", include("badges.openbadges.urls")),
     path("", include("jobs.urls")),
 ]
 

@@ -10,7 +10,7 @@ def home(request):
     context = {
         "issuer": Issuer.objects.first(),
         "template_count": BadgeTemplate.objects.count(),
-        "award_count": Award.objects.filter(state="accepted").count(),
+        "award_count": Award.objects.held().count(),
     }
     return render(request, "home.html", context)
 

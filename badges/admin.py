@@ -1,14 +1,14 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
-from .forms_catalog import BadgeTemplateAdminForm, CertificationAdminForm, ExamAdminForm
+from .awards.services import award_issue, award_replace_email, award_resend, award_revoke
+from .catalog.forms import BadgeTemplateAdminForm, CertificationAdminForm, ExamAdminForm
 from .models import Award, AwardState, BadgeTemplate, Certification, ClaimToken, Exam, Issuer, IssuerKey, ShareCount
 from .openbadges.keys import issuer_key_rotate
-from .services import award_issue, award_replace_email, award_resend, award_revoke
 
 
 @admin.register(Issuer)
@@ -55,7 +55,7 @@ class BadgeTemplateAdmin(admin.ModelAdmin):
     readonly_fields = ["image_preview"]
 
     def get_queryset(self, request):
-        accepted = Count("awards", filter=Q(awards__state="accepted", awards__revoked_at__isnull=True))
+        accepted = Count("awards", filter=Award.objects.held_q("awards__"))
         return (
             super().get_queryset(request).select_related("issuer", "certification", "exam").annotate(accepted=accepted)
         )

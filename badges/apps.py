@@ -7,9 +7,12 @@ class BadgesConfig(AppConfig):
     def ready(self):
         from outbox.registry import register
 
-        from . import public_cache, receivers  # noqa: F401  (connect their signal receivers)
-        from .emails import render_claim_email
-        from .sharing import render_share_email
+        from .awards import receivers  # noqa: F401  (connects the claim receivers)
+        from .awards.emails import render_claim_email
+        from .awards.services import CLAIM_EMAIL
+        from .public import cache  # noqa: F401  (connects the cache invalidation receivers)
+        from .sharing.emails import render_share_email
+        from .sharing.services import SHARE_EMAIL
 
-        register("claim", render_claim_email)
-        register("share", render_share_email)
+        register(CLAIM_EMAIL, render_claim_email)
+        register(SHARE_EMAIL, render_share_email)

@@ -156,6 +156,14 @@ class AwardState(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
+class AwardStatus(models.TextChoices):
+    """An award's standing as verifiers see it, whatever the earner did with it."""
+
+    VALID = "valid", "Valid"
+    EXPIRED = "expired", "Expired"
+    REVOKED = "revoked", "Revoked"
+
+
 class AwardQuerySet(models.QuerySet):
     def for_earner(self, user):
         return self.filter(earner=user)
@@ -169,6 +177,15 @@ class AwardQuerySet(models.QuerySet):
 
     def not_revoked(self):
         return self.filter(revoked_at__isnull=True)
+
+    @staticmethod
+    def held_q(prefix=""):
+        """The held-badge rule as a condition, for filters across a relation (`held_q("awards__")`)."""
+        return Q(**{f"{prefix}state": AwardState.ACCEPTED, f"{prefix}revoked_at__isnull": True})
+
+    def held(self):
+        """Badges their earners hold: accepted and not revoked. What unlocks jobs and counts as earned."""
+        return self.filter(self.held_q())
 
     def pending_for_email(self, email):
         return self.filter(
@@ -233,6 +250,20 @@ class Award(models.Model):
     @property
     def is_accepted(self):
         return self.state == AwardState.ACCEPTED
+
+    @property
+    def is_held(self):
+        """`AwardQuerySet.held()` for one award: keep them in step."""
+        return self.is_accepted and not self.is_revoked
+
+    @property
+    def status(self):
+        """What the badge says to whoever checks it: "revoked", "expired" or "valid"."""
+        if self.is_revoked:
+            return AwardStatus.REVOKED
+        if self.is_expired:
+            return AwardStatus.EXPIRED
+        return AwardStatus.VALID
 
     @property
     def is_publicly_visible(self):

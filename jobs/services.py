@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from badges.models import Award, AwardState, Certification
+from badges.models import Award, Certification
 
 from .matching import annualise, occupation_codes_for, region_of
 from .models import (
@@ -52,7 +52,7 @@ class RefreshOutcome:
 
 def certifications_with_job_data():
     """Certifications that someone holds as an accepted, unrevoked badge and that map to occupations."""
-    held = Award.objects.filter(state=AwardState.ACCEPTED, revoked_at__isnull=True)
+    held = Award.objects.held()
     return (
         Certification.objects.filter(Q(badge_template__awards__in=held) | Q(exams__badge_template__awards__in=held))
         .filter(occupation_links__isnull=False)

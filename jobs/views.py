@@ -5,7 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from badges.models import Award, AwardState, Certification
+from badges.awards.selectors import own_award_or_404
+from badges.models import Award, Certification
 
 from .charts import wage_chart
 from .forms import JobSearchForm
@@ -26,17 +27,8 @@ PAGE_SIZE = 20
 MARKET_REGIONS_SHOWN = 10
 
 
-def _get_own_award(request, public_id):
-    """The signed-in earner's own award; anyone else, staff included, gets 404."""
-    return get_object_or_404(
-        Award.objects.select_related("template__certification", "template__issuer"),
-        public_id=public_id,
-        earner=request.user,
-    )
-
-
-def _unlocked(award):
-    return award.state == AwardState.ACCEPTED and not award.is_revoked
+# The Jobs and Salary tabs show the badge's issuer and certification.
+_AWARD_RELATED = ("template__certification", "template__issuer")
 
 
 def _unlock_page(request, award, tab):
@@ -49,7 +41,7 @@ def _saved_flag(user):
 
 def _postings_visible_to(user):
     """Postings that fit a certification the user holds as an accepted, unrevoked badge."""
-    held = Award.objects.filter(earner=user, state=AwardState.ACCEPTED, revoked_at__isnull=True)
+    held = Award.objects.held().filter(earner=user)
     certifications = Certification.objects.filter(
         Q(badge_template__awards__in=held) | Q(exams__badge_template__awards__in=held)
     )
@@ -61,8 +53,8 @@ def _postings_visible_to(user):
 
 @login_required
 def award_jobs(request, public_id):
-    award = _get_own_award(request, public_id)
-    if not _unlocked(award):
+    award = own_award_or_404(request.user, public_id, related=_AWARD_RELATED)
+    if not award.is_held:
         return _unlock_page(request, award, "jobs")
     form = JobSearchForm(request.GET or None)
     postings = postings_filter(postings_for_certifications(certification_ids_for(award.template)), **form.filters())
@@ -115,8 +107,8 @@ def _occupations_with_figures(certification_ids):
 
 @login_required
 def award_salary(request, public_id):
-    award = _get_own_award(request, public_id)
-    if not _unlocked(award):
+    award = own_award_or_404(request.user, public_id, related=_AWARD_RELATED)
+    if not award.is_held:
         return _unlock_page(request, award, "salary")
     certification_ids = certification_ids_for(award.template)
     occupations = _occupations_with_figures(certification_ids)

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import jwt
 from django.urls import reverse
 
-from .. import public_cache
+from ..public import cache as public_cache
 from . import ob2
 from .keys import ALGORITHM, issuer_key_active, private_key_of
 

@@ -6,8 +6,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from badges.awards.services import award_accept
 from badges.models import AwardState
-from badges.services import award_accept
 from badges.tests.factories import AwardFactory, BadgeTemplateFactory, CertificationFactory
 from conftest import require_service
 from jobs.models import JobPosting, JobSource

@@ -3,8 +3,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from badges.awards.services import award_accept, award_restore
 from badges.models import AwardState
-from badges.services import award_accept, award_restore
 from badges.tests.factories import AcceptedAwardFactory, AwardFactory, BadgeTemplateFactory, CertificationFactory
 from jobs.models import CertificationRefresh, JobPosting, JobSource
 from jobs.services import jobs_tick, source_is_due

@@ -5,8 +5,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from badges.awards.services import award_revoke
 from badges.models import ClaimToken
-from badges.services import award_revoke
 from badges.tests.factories import AwardFactory
 from outbox.models import OutboxEmail
 from outbox.services import outbox_deliver, outbox_enqueue

@@ -3,7 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from badges.services import claim_token_create
+from badges.awards.services import claim_token_create
 from badges.tests.factories import AwardFactory
 
 pytestmark = pytest.mark.django_db

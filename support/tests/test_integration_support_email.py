@@ -4,15 +4,10 @@ import pytest
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from badges.tests import test_integration_claim_email as stack
+from badgeportal.tests.stack import plain_text, wait_until_sent
 from support.models import SupportRequest
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-# The real-stack fixtures live with the claim email test.
-real_services = stack.real_services
-smtp_inbox = stack.smtp_inbox
-celery_worker_thread = stack.celery_worker_thread
 
 
 def test_the_acknowledgement_and_the_staff_reply_arrive_once_each(
@@ -22,7 +17,7 @@ def test_the_acknowledgement_and_the_staff_reply_arrive_once_each(
         reverse("support_contact"),
         {"name": "Lin Park", "email": "lin@example.com", "concerning": "AZ-104", "message": "Link expired."},
     )
-    assert stack._wait_until_sent({"kind": "support_ack"})
+    assert wait_until_sent({"kind": "support_ack"})
     support_request = SupportRequest.objects.get()
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
 
@@ -30,10 +25,10 @@ def test_the_acknowledgement_and_the_staff_reply_arrive_once_each(
         reverse("admin:support_supportrequest_change", args=[support_request.pk]),
         {"status": "open", "reply": "A new link is on its way."},
     )
-    assert stack._wait_until_sent({"kind": "support_reply"})
+    assert wait_until_sent({"kind": "support_reply"})
 
     messages = smtp_inbox.wait_for(2)
     assert [m["To"] for m in messages] == ["lin@example.com", "lin@example.com"]
     assert "We received your question about AZ-104" in messages[0]["Subject"]
-    assert "A new link is on its way." in stack._plain_text(messages[1])
+    assert "A new link is on its way." in plain_text(messages[1])
     assert len(smtp_inbox.wait_for(3, timeout=2)) == 2

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from badges.images import badge_images_generate
+from badges.catalog.images import badge_images_generate
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from badges.catalog_import import DATA_DIR, import_catalog
+from badges.catalog.importer import DATA_DIR, import_catalog
 
 
 class Command(BaseCommand):

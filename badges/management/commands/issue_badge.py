@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
+from badges.awards.services import award_issue
 from badges.models import BadgeTemplate
-from badges.services import award_issue
 
 
 def find_template(reference):

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import User
+from badges.awards.services import award_accept, award_issue, claim_token_create
 from badges.models import Award, AwardState, BadgeTemplate
-from badges.services import award_accept, award_issue, claim_token_create
 
 STAFF = ("staff@badgeportal.example", "Sam Staff")
 EARNER = ("ada@badgeportal.example", "Ada Lovelace")

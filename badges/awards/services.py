@@ -1,0 +1,245 @@
+"""Everything that changes an award: issue, claim, accept, decline, restore, revoke, resend."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from outbox.services import outbox_enqueue
+
+from ..models import Award, AwardState, ClaimToken
+from .signals import award_held
+
+# The outbox kind of the claim email (its renderer: `badges.awards.emails.render_claim_email`).
+CLAIM_EMAIL = "claim"
+
+
+def normalize_email(email):
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError(f"“{email}” is not a valid email address.", code="invalid_email") from None
+    return email
+
+
+def add_months(day, months):
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate_day in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=candidate_day)
+        except ValueError:
+            continue
+
+
+def verified_owner_of(email):
+    address = EmailAddress.objects.filter(email__iexact=email, verified=True).select_related("user").first()
+    return address.user if address else None
+
+
+@transaction.atomic
+def award_issue(*, template, email, name, issued_on=None, expires_on=None):
+    """Award `template` to `email` and queue the claim email.
+
+    If the address is already verified on an account the badge goes straight to that
+    wallet, still waiting for acceptance.
+    """
+    email = normalize_email(email)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError("The recipient's name is required.", code="name_required")
+    issued_on = issued_on or timezone.localdate()
+    if expires_on is None and template.validity_months:
+        expires_on = add_months(issued_on, template.validity_months)
+    if expires_on and expires_on < issued_on:
+        raise ValidationError("The expiry date is before the issue date.", code="expires_before_issue")
+
+    award = Award.objects.create(
+        template=template,
+        recipient_email=email,
+        recipient_name=name,
+        earner=verified_owner_of(email),
+        issued_on=issued_on,
+        expires_on=expires_on,
+    )
+    outbox_enqueue(kind=CLAIM_EMAIL, to=email, payload={"award_id": award.pk})
+    return award
+
+
+def award_resend(*, award):
+    if award.is_revoked:
+        raise ValidationError("A revoked badge cannot be claimed.", code="revoked")
+    if award.state != AwardState.PENDING:
+        raise ValidationError("This badge has already been accepted or declined.", code="not_pending")
+    return outbox_enqueue(kind=CLAIM_EMAIL, to=award.recipient_email, payload={"award_id": award.pk})
+
+
+@transaction.atomic
+def award_replace_email(*, award, email):
+    """Send a pending badge to another address (the first one was wrong).
+
+    Links already sent to the old address stop working, the badge leaves any account that collected it
+    through that address, and a claim email goes to the new one.
+    """
+    email = normalize_email(email)
+    if award.is_revoked:
+        raise ValidationError("A revoked badge cannot be claimed.", code="revoked")
+    if award.state != AwardState.PENDING:
+        raise ValidationError("Only a pending badge can be sent to another address.", code="not_pending")
+    ClaimToken.objects.filter(award=award, used_at__isnull=True).delete()
+    award.recipient_email = email
+    award.earner = verified_owner_of(email)
+    award.save(update_fields=["recipient_email", "earner", "updated_at"])
+    outbox_enqueue(kind=CLAIM_EMAIL, to=email, payload={"award_id": award.pk})
+    return award
+
+
+def _hash_token(raw_token):
+    return hashlib.sha256(raw_token.encode()).hexdigest()
+
+
+def claim_token_create(*, award):
+    """Mint a claim link token; only its hash is kept, the raw value goes into the email."""
+    raw_token = secrets.token_urlsafe(32)
+    ClaimToken.objects.create(
+        award=award,
+        token_hash=_hash_token(raw_token),
+        expires_at=timezone.now() + timedelta(days=settings.CLAIM_LINK_DAYS),
+    )
+    return raw_token
+
+
+class ClaimProblem:
+    UNKNOWN = "unknown"
+    USED = "used"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+def claim_token_lookup(raw_token):
+    """Return (token, problem): problem is None when the link can still be used."""
+    if not raw_token or len(raw_token) > 100:
+        return None, ClaimProblem.UNKNOWN
+    token = (
+        ClaimToken.objects.select_related("award__template__issuer", "award__earner")
+        .filter(token_hash=_hash_token(raw_token))
+        .first()
+    )
+    return token, claim_problem(token)
+
+
+def claim_problem(token):
+    if token is None:
+        return ClaimProblem.UNKNOWN
+    if token.award.is_revoked:
+        return ClaimProblem.REVOKED
+    if token.is_used or token.award.state != AwardState.PENDING:
+        return ClaimProblem.USED
+    if token.is_expired:
+        return ClaimProblem.EXPIRED
+    return None
+
+
+@transaction.atomic
+def award_claim(*, token_id, user):
+    """Attach the award behind a claim link to `user`.
+
+    Holding the link proves control of the recipient mailbox, so the address becomes a
+    verified address of the account, and every other badge waiting for it comes along.
+    """
+    # The id may come from a session: the token can be gone since (its award deleted, say).
+    token = ClaimToken.objects.select_for_update().select_related("award").filter(pk=token_id).first()
+    problem = claim_problem(token)
+    if problem:
+        raise ValidationError(CLAIM_PROBLEM_MESSAGES[problem], code=problem)
+    award = token.award
+    if award.earner_id and award.earner_id != user.pk:
+        raise ValidationError("This badge is already in another account.", code="other_account")
+    owner = verified_owner_of(award.recipient_email)
+    if owner and owner.pk != user.pk:
+        raise ValidationError(
+            "That address belongs to another account. Sign in with that account to collect this badge.",
+            code="other_account",
+        )
+    token.used_at = timezone.now()
+    token.save(update_fields=["used_at"])
+    email_address_verify(user=user, email=award.recipient_email)
+    return award
+
+
+def email_address_verify(*, user, email):
+    """Record `email` as a verified address of `user` and collect the badges waiting for it."""
+    address, _ = EmailAddress.objects.get_or_create(
+        user=user, email__iexact=email, defaults={"email": email, "verified": True}
+    )
+    if not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])
+    if not EmailAddress.objects.filter(user=user, primary=True).exists():
+        address.set_as_primary()
+    return awards_attach_for_email(user=user, email=email)
+
+
+def awards_attach_for_email(*, user, email):
+    """Give `user` every pending, unclaimed award sent to `email`. Call only for verified addresses."""
+    # A queryset update sends no post_save, so the public cache hears nothing; it needs to: pending awards
+    # are never public, and nothing public was cached for them.
+    return Award.objects.pending_for_email(email).update(earner=user, updated_at=timezone.now())
+
+
+CLAIM_PROBLEM_MESSAGES = {
+    ClaimProblem.UNKNOWN: "We do not recognise this claim link.",
+    ClaimProblem.USED: "This claim link has already been used.",
+    ClaimProblem.EXPIRED: "This claim link has expired.",
+    ClaimProblem.REVOKED: "This badge has been revoked by its issuer.",
+}
+
+
+def _change_state(award, *, allowed_from, to):
+    if award.is_revoked:
+        raise ValidationError("This badge has been revoked by its issuer.", code="revoked")
+    if award.state not in allowed_from:
+        raise ValidationError(f"A {award.get_state_display().lower()} badge cannot be {to}.", code="bad_state")
+    award.state = to
+    if to == AwardState.ACCEPTED:
+        award.accepted_at = timezone.now()
+    award.save(update_fields=["state", "accepted_at", "updated_at"])
+    return award
+
+
+@transaction.atomic
+def award_accept(*, award):
+    award = _change_state(award, allowed_from={AwardState.PENDING}, to=AwardState.ACCEPTED)
+    award_held.send(sender=Award, award=award)
+    return award
+
+
+def award_decline(*, award):
+    return _change_state(award, allowed_from={AwardState.PENDING}, to=AwardState.DECLINED)
+
+
+@transaction.atomic
+def award_restore(*, award):
+    """A declined badge comes back accepted: declining by mistake should cost one click."""
+    award = _change_state(award, allowed_from={AwardState.DECLINED}, to=AwardState.ACCEPTED)
+    award_held.send(sender=Award, award=award)
+    return award
+
+
+def award_revoke(*, award, reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("A reason is required to revoke a badge.", code="reason_required")
+    if award.is_revoked:
+        raise ValidationError("This badge is already revoked.", code="already_revoked")
+    award.revoked_at = timezone.now()
+    award.revocation_reason = reason
+    award.save(update_fields=["revoked_at", "revocation_reason", "updated_at"])
+    return award

@@ -1,0 +1,41 @@
+"""The first journey in a real browser: claim link, create account, accept, badge in the wallet."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.tests.factories import PASSWORD
+from badges.awards.services import claim_token_create
+from badges.models import Award, AwardState
+from badges.tests.factories import AwardFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_claim_create_account_accept_and_see_it_in_the_wallet(browser_page, assert_accessible):
+    award = AwardFactory(recipient_email="rita@example.com", recipient_name="Rita Levi", template__name="Data Analyst")
+    page = browser_page
+
+    page.goto(reverse("claim", args=[claim_token_create(award=award)]))
+    assert page.get_by_role("heading", name="Congratulations, Rita Levi").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Create account").click()
+
+    assert page.get_by_label("Email").input_value() == "rita@example.com"
+    assert_accessible(page)
+    page.get_by_label("Full name").fill("Rita Levi")
+    page.get_by_label("Password:", exact=True).fill(PASSWORD)
+    page.get_by_label("Password (again)").fill(PASSWORD)
+    page.get_by_role("button", name="Sign Up").click()
+
+    page.wait_for_url("**" + reverse("wallet"))
+    assert page.get_by_text("is in your wallet").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Data Analyst").click()
+    page.get_by_role("button", name="Accept badge").click()
+
+    assert page.get_by_text("You accepted").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="My badges").first.click()
+    accepted = page.get_by_role("region", name="Accepted")
+    assert accepted.get_by_text("Data Analyst").is_visible()
+    assert Award.objects.get(pk=award.pk).state == AwardState.ACCEPTED

@@ -1,0 +1,126 @@
+from urllib.parse import urlencode
+
+from allauth.account.adapter import get_adapter
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
+
+from ..models import AwardState
+from ..sharing.context import share_panel_context
+from ..sharing.forms import ShareEmailForm
+from .claim_session import remember_claim_token_id
+from .selectors import own_award_or_404, wallet_awards
+from .services import (
+    CLAIM_PROBLEM_MESSAGES,
+    ClaimProblem,
+    award_accept,
+    award_claim,
+    award_decline,
+    award_resend,
+    award_restore,
+    claim_token_lookup,
+)
+
+PROBLEM_STATUS = {
+    ClaimProblem.UNKNOWN: 404,
+    ClaimProblem.USED: 410,
+    ClaimProblem.EXPIRED: 410,
+    ClaimProblem.REVOKED: 410,
+}
+
+
+def _claim_problem_page(request, token, problem):
+    context = {"problem": problem, "message": CLAIM_PROBLEM_MESSAGES[problem], "token": token}
+    return render(request, "badges/claim_problem.html", context, status=PROBLEM_STATUS[problem])
+
+
+def _claim_rate(group, request):
+    return settings.CLAIM_RATE_LIMIT
+
+
+@ratelimit(key="ip", rate=_claim_rate, method=ratelimit.ALL, block=True)
+def claim(request, token):
+    """The page behind an emailed claim link.
+
+    GET only shows the badge: mail scanners follow links, so nothing may change here.
+    """
+    claim_token, problem = claim_token_lookup(token)
+    if problem:
+        return _claim_problem_page(request, claim_token, problem)
+    award = claim_token.award
+    if request.method == "POST":
+        return _claim_continue(request, claim_token, request.POST.get("action"))
+    return render(request, "badges/claim.html", {"award": award, "token": token})
+
+
+def _claim_continue(request, claim_token, action):
+    award = claim_token.award
+    if action == "collect" and request.user.is_authenticated:
+        try:
+            award_claim(token_id=claim_token.pk, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("wallet")
+        messages.success(request, f"“{award.template.name}” is in your wallet.")
+        return redirect(award)
+    remember_claim_token_id(request, claim_token.pk)
+    if action == "signup":
+        # The link proves the mailbox: sign-up with this address needs no second verification.
+        get_adapter(request).stash_verified_email(request, award.recipient_email)
+        return redirect(f"{reverse('account_signup')}?{urlencode({'email': award.recipient_email})}")
+    return redirect(f"{reverse('account_login')}?next={reverse('wallet')}")
+
+
+@require_POST
+@ratelimit(key="ip", rate="5/h", block=True)
+def claim_renew(request, token):
+    """Send a fresh link for an expired one, always to the address on the award, never elsewhere."""
+    claim_token, problem = claim_token_lookup(token)
+    if problem != ClaimProblem.EXPIRED:
+        return _claim_problem_page(request, claim_token, problem or ClaimProblem.USED)
+    award_resend(award=claim_token.award)
+    return render(request, "badges/claim_renewed.html", {"award": claim_token.award})
+
+
+@login_required
+def wallet(request):
+    awards = wallet_awards(request.user)
+    groups = {state: [a for a in awards if a.state == state] for state in AwardState.values}
+    return render(request, "badges/wallet.html", {"groups": groups, "has_awards": bool(awards)})
+
+
+@login_required
+def wallet_award(request, public_id):
+    award = own_award_or_404(request.user, public_id)
+    context = {
+        "award": award,
+        "share_form": ShareEmailForm(),
+        **share_panel_context(award, profile_public=request.user.profile_public),
+    }
+    return render(request, "badges/wallet_award.html", context)
+
+
+def _award_action(service, success_message):
+    @login_required
+    @require_POST
+    def view(request, public_id):
+        award = own_award_or_404(request.user, public_id)
+        try:
+            service(award=award)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, success_message.format(name=award.template.name))
+        return redirect(award)
+
+    return view
+
+
+award_accept_view = _award_action(award_accept, "You accepted “{name}”.")
+award_decline_view = _award_action(award_decline, "You declined “{name}”. You can restore it at any time.")
+award_restore_view = _award_action(award_restore, "“{name}” is back in your wallet.")

@@ -1,0 +1,192 @@
+"""Badge template images: checking uploads and drawing a default emblem.
+
+Every image we store is one we encoded ourselves: an upload is decoded by Pillow and
+re-encoded as a fresh square PNG, so no byte of the original (a script hidden after the
+image data, metadata, a second format) reaches the site or the Open Badges bakers.
+"""
+
+import math
+import re
+import uuid
+import warnings
+from io import BytesIO
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+
+from ..models import BadgeTemplate
+from ..public import cache as public_cache
+
+BADGE_SIZE = 600
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+# Far above any sensible badge artwork, far below what would exhaust memory when decoded.
+MAX_UPLOAD_PIXELS = 4096 * 4096
+ACCEPTED_FORMATS = {"PNG", "JPEG", "WEBP"}
+
+
+def _refuse(message, code):
+    raise ValidationError(message, code=code)
+
+
+def _open_checked(data):
+    """Open, check format and dimensions before decoding anything, verify, and reopen for use."""
+    with warnings.catch_warnings():
+        # Pillow only warns for images between its limit and twice that; here a warning is a refusal.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(BytesIO(data))
+            if image.format not in ACCEPTED_FORMATS:
+                _refuse("Upload a PNG, JPEG or WebP image (SVG and other formats are not accepted).", "format")
+            width, height = image.size
+            if width * height > MAX_UPLOAD_PIXELS:
+                _refuse(
+                    f"The image is {width}x{height} pixels; the limit is {MAX_UPLOAD_PIXELS:,} pixels in all.",
+                    "too_many_pixels",
+                )
+            image.verify()
+            # verify() leaves the image unusable: decode a fresh copy.
+            image = Image.open(BytesIO(data))
+            image.load()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            _refuse("The image claims to be too large to open safely.", "too_many_pixels")
+        except UnidentifiedImageError:
+            _refuse("Upload a PNG, JPEG or WebP image (SVG and other formats are not accepted).", "format")
+        except (OSError, SyntaxError, ValueError, EOFError):
+            _refuse("The image file is damaged or incomplete.", "damaged")
+    return image
+
+
+def _square_png(image):
+    image = ImageOps.exif_transpose(image).convert("RGBA")
+    image.thumbnail((BADGE_SIZE, BADGE_SIZE), Image.Resampling.LANCZOS)
+    canvas = Image.new("RGBA", (BADGE_SIZE, BADGE_SIZE), (0, 0, 0, 0))
+    canvas.paste(image, ((BADGE_SIZE - image.width) // 2, (BADGE_SIZE - image.height) // 2), image)
+    out = BytesIO()
+    canvas.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _new_name():
+    return f"{uuid.uuid4().hex}.png"
+
+
+def badge_image_clean(uploaded_file):
+    """Check an uploaded badge image and return it re-encoded as a square PNG with a generated name.
+
+    Raises ValidationError with a message for the person who uploaded it.
+    """
+    if uploaded_file.size is not None and uploaded_file.size > MAX_UPLOAD_BYTES:
+        _refuse(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.", "too_large")
+    uploaded_file.seek(0)
+    data = uploaded_file.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        _refuse(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.", "too_large")
+    return ContentFile(_square_png(_open_checked(data)), name=_new_name())
+
+
+# Default emblems for templates without artwork.
+
+PALETTE = {
+    "Azure": (0, 90, 158),
+    "Microsoft 365": (164, 38, 44),
+    "Dynamics 365": (0, 45, 114),
+    "Power Platform": (116, 39, 116),
+    "Security": (16, 90, 60),
+    "Fabric and Data": (17, 94, 89),
+    "Office": (183, 71, 42),
+    "Developer": (60, 60, 130),
+    "Education": (120, 76, 20),
+}
+DEFAULT_COLOUR = (55, 65, 81)
+LEVEL_MARKS = {"Fundamentals": 1, "Associate": 2, "Expert": 3, "Specialty": 2}
+NAME_PREFIXES = re.compile(r"^(Microsoft (365 )?Certified|Microsoft Office Specialist|MCSA|MCSE|MCSD|MTA)\s*:\s*")
+
+
+def short_name(template):
+    """What fits on the emblem: an exam's code, or a certification's name without the program prefix."""
+    if template.exam_id:
+        return template.exam.code
+    return NAME_PREFIXES.sub("", template.name) or template.name
+
+
+def _product(template):
+    recognized = template.recognized
+    return recognized.product if recognized else ""
+
+
+def _hexagon(centre, radius):
+    cx, cy = centre
+    return [
+        (cx + radius * math.cos(math.radians(60 * i - 90)), cy + radius * math.sin(math.radians(60 * i - 90)))
+        for i in range(6)
+    ]
+
+
+def wrap_text(draw, text, font, width):
+    """Break `text` into lines no wider than `width`; a single word wider than that keeps a line of its own."""
+    lines, line = [], ""
+    for word in text.split():
+        candidate = f"{line} {word}".strip()
+        if line and draw.textlength(candidate, font=font) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    return [*lines, line] if line else lines
+
+
+def _fitted_lines(draw, text, max_width, max_height):
+    """The largest font size (bundled scalable font, no system fonts) at which `text` fits the box."""
+    for size in range(64, 17, -4):
+        font = ImageFont.load_default(size=size)
+        lines = wrap_text(draw, text, font, max_width)
+        if len(lines) * size * 1.2 <= max_height and all(draw.textlength(x, font=font) <= max_width for x in lines):
+            return font, size, lines
+    font = ImageFont.load_default(size=18)
+    return font, 18, wrap_text(draw, text, font, max_width)[:6]
+
+
+def badge_image_draw(template):
+    """A clean emblem: a hexagon in the product's colour with the short name and the level."""
+    colour = PALETTE.get(_product(template), DEFAULT_COLOUR)
+    size, centre = BADGE_SIZE, (BADGE_SIZE / 2, BADGE_SIZE / 2)
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.polygon(_hexagon(centre, 290), fill=(255, 255, 255, 255))
+    draw.polygon(_hexagon(centre, 276), fill=colour + (255,))
+    draw.polygon(_hexagon(centre, 246), outline=(255, 255, 255, 190), width=4)
+
+    font, font_size, lines = _fitted_lines(draw, short_name(template), 330, 220)
+    line_height = font_size * 1.2
+    top = centre[1] - 40 - line_height * len(lines) / 2
+    for number, line in enumerate(lines):
+        draw.text((centre[0], top + number * line_height), line, font=font, fill="white", anchor="ma")
+
+    level = template.level or (template.certification.program if template.certification_id else "") or "Badge"
+    level_font = ImageFont.load_default(size=30)
+    band_top = 410
+    draw.rounded_rectangle((150, band_top, 450, band_top + 52), radius=26, fill=(255, 255, 255, 235))
+    draw.text((centre[0], band_top + 26), level.upper(), font=level_font, fill=colour, anchor="mm")
+    for i in range(LEVEL_MARKS.get(level, 0)):
+        x = centre[0] + (i - (LEVEL_MARKS[level] - 1) / 2) * 34
+        draw.regular_polygon((x, 500, 10), 5, rotation=0, fill=(255, 255, 255, 255))
+    out = BytesIO()
+    image.save(out, format="PNG")
+    return ContentFile(out.getvalue(), name=_new_name())
+
+
+def badge_images_generate():
+    """Give every template without artwork a drawn emblem; templates that have one are left alone."""
+    missing = list(BadgeTemplate.objects.filter(image="").select_related("certification", "exam"))
+    now = timezone.now()
+    for template in missing:
+        emblem = badge_image_draw(template)
+        template.image.save(emblem.name, emblem, save=False)
+        template.updated_at = now
+    # One write for all rows: a commit per image is most of the run time on SQLite.
+    BadgeTemplate.objects.bulk_update(missing, ["image", "updated_at"], batch_size=200)
+    # bulk_update sends no post_save: clear what shows the image (the page, the assertion's baked image).
+    public_cache.invalidate_templates(template.pk for template in missing)
+    return len(missing)

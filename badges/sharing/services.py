@@ -1,0 +1,75 @@
+"""The earner's sharing and privacy actions: counted share clicks, badges sent by email, the visibility switch."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from outbox.services import outbox_enqueue
+
+from ..awards.services import normalize_email
+from ..models import ShareChannel, ShareCount
+
+# The outbox kind of a badge shared by email (its renderer: `badges.sharing.emails.render_share_email`).
+SHARE_EMAIL = "share"
+MAX_EMAIL_RECIPIENTS = 10
+MAX_EMAIL_MESSAGE = 1000
+
+
+def share_click_record(*, award, channel):
+    """Count one share; concurrent clicks never lose a count (F() update, unique row per channel)."""
+    now = timezone.now()
+    counter = ShareCount.objects.filter(award=award, channel=channel)
+    if counter.update(clicks=F("clicks") + 1, last_shared_at=now):
+        return
+    try:
+        with transaction.atomic():
+            ShareCount.objects.create(award=award, channel=channel, clicks=1, last_shared_at=now)
+    except IntegrityError:
+        # Another click created the row between our update and insert.
+        counter.update(clicks=F("clicks") + 1, last_shared_at=now)
+
+
+def parse_recipients(text):
+    """Split what the earner typed (commas, semicolons, spaces or new lines) into unique valid addresses."""
+    addresses = []
+    for part in re.split(r"[\s,;]+", text or ""):
+        if not part:
+            continue
+        address = normalize_email(part)
+        if address not in addresses:
+            addresses.append(address)
+    if not addresses:
+        raise ValidationError("Enter at least one email address.", code="no_recipients")
+    if len(addresses) > MAX_EMAIL_RECIPIENTS:
+        raise ValidationError(
+            f"Send to at most {MAX_EMAIL_RECIPIENTS} addresses at a time.", code="too_many_recipients"
+        )
+    return addresses
+
+
+@transaction.atomic
+def award_share_by_email(*, award, recipients, message=""):
+    """Queue one email per address; each names the earner and the badge and links its public page."""
+    if not award.is_publicly_visible:
+        raise ValidationError("Only a public, accepted badge can be shared.", code="not_public")
+    message = (message or "").strip()
+    if len(message) > MAX_EMAIL_MESSAGE:
+        raise ValidationError(f"Keep the message under {MAX_EMAIL_MESSAGE} characters.", code="message_too_long")
+    rows = [
+        outbox_enqueue(kind=SHARE_EMAIL, to=address, payload={"award_id": award.pk, "message": message})
+        for address in recipients
+    ]
+    share_click_record(award=award, channel=ShareChannel.EMAIL)
+    return rows
+
+
+def award_set_visibility(*, award, is_public):
+    """Show or hide an accepted badge; a hidden badge's public URLs answer 404."""
+    if not award.is_accepted:
+        raise ValidationError("Only an accepted badge can be shown on your profile.", code="not_accepted")
+    award.is_public = bool(is_public)
+    award.save(update_fields=["is_public", "updated_at"])
+    return award
