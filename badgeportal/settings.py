@@ -160,7 +160,9 @@ VERIFY_RATE_LIMIT = env("VERIFY_RATE_LIMIT", default="20/m")
 VERIFY_FETCH_TIMEOUT = env.float("VERIFY_FETCH_TIMEOUT", default=5.0)
 
 # Jobs and salary data. A job API is used only when its keys are set; the bundled sample always works.
-JOBS_DATA_DIR = env.path("JOBS_DATA_DIR", default=BASE_DIR / "data")
+# The catalog and labour-market CSV files the loaders read (`import_catalog`, `import_labor_data`, `load_demo`).
+DATA_DIR = env.path("DATA_DIR", default=BASE_DIR / "data")
+JOBS_DATA_DIR = env.path("JOBS_DATA_DIR", default=DATA_DIR)
 USAJOBS_API_KEY = env("USAJOBS_API_KEY", default="")
 USAJOBS_EMAIL = env("USAJOBS_EMAIL", default="")
 USAJOBS_BASE_URL = env("USAJOBS_BASE_URL", default="https://data.usajobs.gov/api/Search")

@@ -18,8 +18,6 @@ from django.utils.text import slugify
 
 from ..models import BadgeTemplate, Certification, Exam, Issuer, Status
 
-DATA_DIR = Path(settings.BASE_DIR) / "data"
-
 DEMO_ISSUER = {
     "slug": "microsoft-certifications",
     "name": "Microsoft Certifications (demo issuer)",
@@ -243,8 +241,8 @@ def _sync_template(template, issuer, source, summary, *, slug_text, **recognized
 
 
 @transaction.atomic
-def import_catalog(data_dir=DATA_DIR):
-    data_dir = Path(data_dir)
+def import_catalog(data_dir=None):
+    data_dir = Path(data_dir or settings.DATA_DIR)
     summary = ImportSummary()
     issuer, _ = Issuer.objects.get_or_create(slug=DEMO_ISSUER["slug"], defaults=DEMO_ISSUER)
     cert_rows = _read(data_dir / "microsoft_certifications.csv")
