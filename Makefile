@@ -30,9 +30,10 @@ demo: install
 run: demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
-# Everything but the tests that need PostgreSQL, Redis and a Celery worker (those skip, saying why).
+# Everything but the tests that need PostgreSQL, Redis and a Celery worker (those skip, saying why),
+# spread over the machine's cores.
 test: install-test
-	$(PY) -m pytest -m "not integration"
+	$(PY) -m pytest -m "not integration" -n auto
 
 # The whole suite on PostgreSQL and Redis, with a real Celery worker and SMTP server for the integration tests.
 # REQUIRE_SERVICES=1 turns a missing service into a failure instead of a skip (CI sets it).
