@@ -54,7 +54,7 @@ $(OB_VALIDATOR)/.installed: tools/ob-validator-requirements.txt
 
 # A live server with an accepted award; the validator checks its hosted assertion and baked PNG.
 validate-ob: install $(OB_VALIDATOR)/.installed
-	REQUIRE_SERVICES=1 $(PY) -m pytest -m integration badges/tests/test_ob_validator.py
+	REQUIRE_SERVICES=1 $(PY) -m pytest -m integration badges/openbadges/tests/test_ob_validator.py
 
 lint: install
 	$(VENV)/bin/ruff check .
