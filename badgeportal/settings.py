@@ -7,6 +7,7 @@ from pathlib import Path
 
 import environ
 from django.utils.csp import CSP
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_ratelimit",
+    "badgeportal",  # the project's own commands (check_services)
     "accounts",
     "outbox",
     "badges",
@@ -99,6 +101,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
+# Each kind of work has its own queue, so a long run of one (100,000 claim emails after an import) never
+# starves another (the sweep, a job refresh). A worker started without -Q consumes them all; production
+# runs a worker per queue group (README, "Running on several machines").
+CELERY_TASK_QUEUES = [Queue(name) for name in ("default", "emails", "imports", "webhooks", "jobs")]
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "outbox.tasks.outbox_sweep": {"queue": "default"},
+    "outbox.tasks.*": {"queue": "emails"},
+    "jobs.tasks.*": {"queue": "jobs"},
+}
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "outbox.tasks.outbox_sweep", "schedule": 60.0},
     "jobs-tick": {"task": "jobs.tasks.jobs_tick", "schedule": 60.0},

@@ -1,7 +1,9 @@
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from badges.models import Award, BadgeTemplate, Issuer
+
+from .health import run_checks
 
 
 def home(request):
@@ -16,8 +18,18 @@ def home(request):
 
 
 def healthz(request):
-    """A trivial view: the ceiling benchmarks compare real pages against."""
+    """The process is up. A trivial view, also the ceiling benchmarks compare real pages against."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def readyz(request):
+    """Ready for traffic: every service this node needs answers. 503 otherwise, for load balancers."""
+    results = run_checks()
+    ready = not any(results.values())
+    checks = {name: {"ok": problem is None, "error": problem} for name, problem in results.items()}
+    response = JsonResponse({"ready": ready, "checks": checks}, status=200 if ready else 503)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def rate_limited(request, exception):

@@ -39,9 +39,8 @@ def median_ms(client, url, *, clear_cache, runs):
 
 
 def targets():
-    from badges.openbadges.tests.ob_helpers import give_image
-
     from badges.openbadges.keys import issuer_key_active
+    from badges.openbadges.tests.ob_helpers import give_image
     from badges.tests.factories import AcceptedAwardFactory, ExamFactory
 
     award = AcceptedAwardFactory()

@@ -1,0 +1,29 @@
+"""Each kind of work goes to its own Celery queue, and a worker without -Q consumes every queue."""
+
+import pytest
+
+from badgeportal.celery import app
+
+
+@pytest.mark.parametrize(
+    ("task", "queue"),
+    [
+        ("outbox.tasks.outbox_send", "emails"),
+        ("outbox.tasks.outbox_sweep", "default"),
+        ("jobs.tasks.jobs_refresh_task", "jobs"),
+        ("jobs.tasks.jobs_tick", "jobs"),
+        ("anything.else", "default"),
+    ],
+)
+def test_tasks_are_routed_by_kind(task, queue):
+    route = app.amqp.router.route({}, task)
+
+    assert route["queue"].name == queue
+
+
+def test_every_routed_queue_is_declared_for_workers():
+    declared = set(app.amqp.queues)
+    routed = {options["queue"] for options in app.conf.task_routes.values()}
+
+    assert routed <= declared
+    assert app.conf.task_default_queue in declared
