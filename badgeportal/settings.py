@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_ratelimit",
     "badgeportal",  # the project's own commands (check_services)
+    "django_prometheus",
     "accounts",
     "outbox",
     "badges",
@@ -44,6 +45,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "badgeportal.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -56,6 +59,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Turns django-ratelimit's refusal (a PermissionDenied) into RATELIMIT_VIEW's 429.
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "badgeportal.urls"
@@ -233,9 +237,33 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# LOG_FORMAT=json writes one JSON object a line, for log collectors; every line carries the request id
+# (also inside the Celery tasks a request enqueued).
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "badgeportal.request_id.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# /metrics (Prometheus) answers a scraper showing this bearer token, or coming from these addresses or
+# networks; with neither set it is off. Under gunicorn, set PROMETHEUS_MULTIPROC_DIR to an empty directory
+# so every worker's request metrics are added up.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])

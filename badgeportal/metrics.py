@@ -1,0 +1,85 @@
+"""Prometheus metrics at /metrics: request latency by view (django-prometheus's middleware) and the
+program's own figures, read from the database at scrape time so every node reports the same numbers.
+
+/metrics answers only a scraper that shows METRICS_TOKEN as a bearer token or comes from one of
+METRICS_ALLOWED_IPS; with neither set it is off (404).
+"""
+
+import hmac
+import ipaddress
+
+from django.conf import settings
+from django.db.models import Count, Min, Q
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django_prometheus.exports import ExportToDjangoView
+from prometheus_client.core import REGISTRY, GaugeMetricFamily
+
+# name: (help, labels)
+FAMILIES = {
+    "badgeportal_awards": ("Awards: issued, held (accepted and not revoked), revoked", ["state"]),
+    "badgeportal_outbox_emails": ("Outbox emails by state", ["state"]),
+    "badgeportal_outbox_oldest_unsent_seconds": ("Age of the oldest unsent email", None),
+    "badgeportal_job_refreshes": ("Job data refreshes by their last result", ["status"]),
+}
+
+
+def _family(name, value=None):
+    help_text, labels = FAMILIES[name]
+    return GaugeMetricFamily(name, help_text, value=value, labels=labels)
+
+
+class ProgramCollector:
+    """The program's figures, counted in the database at each scrape."""
+
+    def describe(self):
+        # The registry asks for names when the collector registers: answer without touching the database.
+        return [_family(name) for name in FAMILIES]
+
+    def collect(self):
+        from badges.models import Award
+        from jobs.models import CertificationRefresh
+        from outbox.models import OutboxEmail
+
+        awards = _family("badgeportal_awards")
+        totals = Award.objects.aggregate(
+            issued=Count("pk"),
+            held=Count("pk", filter=Award.objects.held_q()),
+            revoked=Count("pk", filter=Q(revoked_at__isnull=False)),
+        )
+        for state, count in totals.items():
+            awards.add_metric([state], count)
+
+        unsent = Q(sent_at__isnull=True)
+        outbox = OutboxEmail.objects.aggregate(
+            sent=Count("pk", filter=~unsent), unsent=Count("pk", filter=unsent), oldest=Min("created_at", filter=unsent)
+        )
+        emails = _family("badgeportal_outbox_emails")
+        emails.add_metric(["sent"], outbox["sent"])
+        emails.add_metric(["unsent"], outbox["unsent"])
+        age = (timezone.now() - outbox["oldest"]).total_seconds() if outbox["oldest"] else 0
+
+        refreshes = _family("badgeportal_job_refreshes")
+        for row in CertificationRefresh.objects.values("status").annotate(count=Count("pk")).order_by("status"):
+            refreshes.add_metric([row["status"] or "never"], row["count"])
+        return [awards, emails, _family("badgeportal_outbox_oldest_unsent_seconds", age), refreshes]
+
+
+REGISTRY.register(ProgramCollector())
+
+
+def _allowed(request):
+    token = settings.METRICS_TOKEN
+    presented = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if token and presented and hmac.compare_digest(presented, token):
+        return True
+    address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", "0.0.0.0"))  # noqa: S104 (never in the list)
+    return any(address in ipaddress.ip_network(network) for network in settings.METRICS_ALLOWED_IPS)
+
+
+def metrics(request) -> HttpResponse:
+    if not (settings.METRICS_TOKEN or settings.METRICS_ALLOWED_IPS):
+        raise Http404("Metrics are off: set METRICS_TOKEN or METRICS_ALLOWED_IPS.")
+    if not _allowed(request):
+        return HttpResponse("Show METRICS_TOKEN as a bearer token.", status=401, content_type="text/plain")
+    return ExportToDjangoView(request)

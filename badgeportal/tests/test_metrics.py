@@ -1,0 +1,57 @@
+"""/metrics: off unless configured, protected, and reporting the program's own figures."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from badges.tests.factories import AcceptedAwardFactory, AwardFactory
+from outbox.models import OutboxEmail
+
+pytestmark = pytest.mark.django_db
+
+
+def sample(text, name, labels=""):
+    """The value of one sample line, e.g. sample(text, "badgeportal_awards", '{state="held"}')."""
+    prefix = f"{name}{labels} "
+    line = next(line for line in text.splitlines() if line.startswith(prefix))
+    return float(line[len(prefix) :])
+
+
+def test_metrics_are_off_until_configured(client, settings):
+    settings.METRICS_TOKEN, settings.METRICS_ALLOWED_IPS = "", []
+
+    assert client.get(reverse("metrics")).status_code == 404
+
+
+def test_metrics_want_the_token(client, settings):
+    settings.METRICS_TOKEN, settings.METRICS_ALLOWED_IPS = "s3cret-token", []
+
+    assert client.get(reverse("metrics")).status_code == 401
+    assert client.get(reverse("metrics"), headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert client.get(reverse("metrics"), headers={"Authorization": "Bearer s3cret-token"}).status_code == 200
+
+
+def test_metrics_answer_an_allowed_network_without_a_token(client, settings):
+    settings.METRICS_TOKEN, settings.METRICS_ALLOWED_IPS = "", ["127.0.0.0/8"]
+
+    assert client.get(reverse("metrics"), REMOTE_ADDR="127.0.0.1").status_code == 200
+    assert client.get(reverse("metrics"), REMOTE_ADDR="192.0.2.7").status_code == 401
+
+
+def test_metrics_report_awards_outbox_and_request_latency(client, settings):
+    settings.METRICS_TOKEN = "t"
+    AcceptedAwardFactory()
+    AcceptedAwardFactory(revoked_at=timezone.now(), revocation_reason="Voided.")
+    AwardFactory()
+    OutboxEmail.objects.update(sent_at=None)
+    OutboxEmail.objects.create(kind="test", to="a@example.com", created_at=timezone.now() - timezone.timedelta(hours=1))
+    client.get(reverse("home"))
+
+    text = client.get(reverse("metrics"), headers={"Authorization": "Bearer t"}).text
+
+    assert sample(text, "badgeportal_awards", '{state="issued"}') == 3
+    assert sample(text, "badgeportal_awards", '{state="held"}') == 1
+    assert sample(text, "badgeportal_awards", '{state="revoked"}') == 1
+    assert sample(text, "badgeportal_outbox_emails", '{state="unsent"}') == OutboxEmail.objects.count()
+    assert sample(text, "badgeportal_outbox_oldest_unsent_seconds") >= 3600
+    assert 'django_http_requests_latency_seconds_by_view_method_count{method="GET",view="home"}' in text
