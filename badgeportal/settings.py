@@ -4,6 +4,7 @@ Every variable is listed in `.env.example`.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.utils.csp import CSP
@@ -213,6 +214,28 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Media (badge images, issuer logos) on S3-compatible object storage when S3_BUCKET is set, so that every
+# web node sees the same files; the local disk (MEDIA_ROOT) otherwise. The bucket's objects must be readable
+# at their URLs (a public bucket, or a CDN or proxy in front of a private one, named by S3_PUBLIC_DOMAIN):
+# Open Badges documents publish the image URL, which must not expire.
+S3_BUCKET = env("S3_BUCKET", default="")
+S3_ENDPOINT_URL = env("S3_ENDPOINT_URL", default="")
+S3_PUBLIC_DOMAIN = env("S3_PUBLIC_DOMAIN", default="")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": S3_ENDPOINT_URL or None,
+            "access_key": env("S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env("S3_SECRET_ACCESS_KEY", default=None),
+            "region_name": env("S3_REGION", default=None),
+            "custom_domain": S3_PUBLIC_DOMAIN or None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Security. Production sets SITE_URL to an https origin and these follow.
@@ -226,11 +249,26 @@ CSRF_COOKIE_SECURE = HTTPS
 CSRF_TRUSTED_ORIGINS = [SITE_URL]
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+
+def media_origins(bucket, endpoint_url, public_domain):
+    """Where media URLs point when they live in object storage: the page's CSP must allow them."""
+    if not bucket:
+        return []
+    if public_domain:
+        return [f"https://{public_domain}"]
+    if endpoint_url:
+        parts = urlsplit(endpoint_url)
+        return [f"{parts.scheme}://{parts.netloc}"]
+    return ["https://*.amazonaws.com"]
+
+
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
-    "img-src": [CSP.SELF, "data:"],
+    # Badge images come from object storage when it is configured (see S3_BUCKET).
+    "img-src": [CSP.SELF, "data:", *media_origins(S3_BUCKET, S3_ENDPOINT_URL, S3_PUBLIC_DOMAIN)],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.NONE],

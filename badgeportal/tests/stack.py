@@ -1,12 +1,15 @@
-"""The real stack for integration tests: PostgreSQL, Redis as broker, a Celery worker and an SMTP server.
+"""The real stack for integration tests: PostgreSQL, Redis as broker, a Celery worker, an SMTP server and
+S3-compatible storage (moto in server mode).
 
 The root conftest loads this module as a plugin, so its fixtures (`real_services`, `smtp_inbox`,
 `celery_worker_thread`) are there for every test; the helpers are imported.
 """
 
+import json
 import socket
 import threading
 import time
+import uuid
 from email import message_from_bytes, policy
 
 import pytest
@@ -99,3 +102,48 @@ def wait_until_sent(row_filter, timeout=15):
 
 def plain_text(message):
     return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def public_read_policy(bucket):
+    statement = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"}
+    return {"Version": "2012-10-17", "Statement": [statement]}
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A local S3-compatible server (moto in server mode) on a free loopback port; yields its endpoint URL."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=_free_port(), verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{server._port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_storage(s3_server, settings):
+    """Media in a fresh bucket on the local S3 server, configured as production configures it."""
+    import boto3
+
+    bucket = f"media-{uuid.uuid4().hex[:12]}"
+    credentials = {"aws_access_key_id": "test", "aws_secret_access_key": "test", "region_name": "us-east-1"}
+    s3 = boto3.client("s3", endpoint_url=s3_server, **credentials)
+    s3.create_bucket(Bucket=bucket)
+    # Anyone may read the objects, as the README asks of a media bucket (badge images are public).
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(public_read_policy(bucket)))
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": bucket,
+                "endpoint_url": s3_server,
+                "access_key": "test",
+                "secret_key": "test",
+                "region_name": "us-east-1",
+                "querystring_auth": False,
+                "file_overwrite": False,
+            },
+        },
+    }
+    return f"{s3_server}/{bucket}"

@@ -18,7 +18,8 @@ CONTEXT = "https://w3id.org/openbadges/v2"
 
 
 def absolute(path):
-    return settings.SITE_URL + path
+    """A URL on this site; one already absolute (a file in object storage) stays as it is."""
+    return path if path.startswith(("https://", "http://")) else settings.SITE_URL + path
 
 
 def recipient_identity(email, salt):
