@@ -37,7 +37,6 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_ratelimit",
     "badgeportal",  # the project's own commands (check_services)
-    "django_prometheus",
     "accounts",
     "outbox",
     "badges",
@@ -46,7 +45,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "badgeportal.metrics.RequestMetricsMiddleware",
     "badgeportal.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -60,7 +59,6 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Turns django-ratelimit's refusal (a PermissionDenied) into RATELIMIT_VIEW's 429.
     "django_ratelimit.middleware.RatelimitMiddleware",
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "badgeportal.urls"

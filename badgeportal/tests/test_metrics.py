@@ -54,4 +54,4 @@ def test_metrics_report_awards_outbox_and_request_latency(client, settings):
     assert sample(text, "badgeportal_awards", '{state="revoked"}') == 1
     assert sample(text, "badgeportal_outbox_emails", '{state="unsent"}') == OutboxEmail.objects.count()
     assert sample(text, "badgeportal_outbox_oldest_unsent_seconds") >= 3600
-    assert 'django_http_requests_latency_seconds_by_view_method_count{method="GET",view="home"}' in text
+    assert 'badgeportal_request_seconds_count{method="GET",status="200",view="home"}' in text
