@@ -151,6 +151,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # How long an emailed claim link works.
 CLAIM_LINK_DAYS = env.int("CLAIM_LINK_DAYS", default=30)
+# Minutes a claim started on the claim page waits for the sign-up or sign-in it led to; a claim left
+# unfinished in a shared browser must not go to whoever signs in there later.
+CLAIM_SESSION_MINUTES = env.int("CLAIM_SESSION_MINUTES", default=15)
 # Claim link attempts allowed per client address; guessing tokens is pointless, but cheap to slow.
 CLAIM_RATE_LIMIT = env("CLAIM_RATE_LIMIT", default="30/m")
 # Share-by-email sends per earner; each send may go to up to 10 addresses.

@@ -148,11 +148,13 @@ def claim_problem(token):
 
 
 @transaction.atomic
-def award_claim(*, token_id, user):
+def award_claim(*, token_id, user, add_address=False):
     """Attach the award behind a claim link to `user`.
 
-    Holding the link proves control of the recipient mailbox, so the address becomes a
-    verified address of the account, and every other badge waiting for it comes along.
+    Holding the link shows only that someone could read one email, and emails get forwarded. So the
+    claim brings this badge alone; the address joins the account, verified and with every other badge
+    waiting for it, only when the person asks (`add_address`). Otherwise the address stays free for its
+    owner to sign up with or verify, and what is sent to it later waits for them.
     """
     # The id may come from a session: the token can be gone since (its award deleted, say).
     token = ClaimToken.objects.select_for_update().select_related("award").filter(pk=token_id).first()
@@ -170,7 +172,11 @@ def award_claim(*, token_id, user):
         )
     token.used_at = timezone.now()
     token.save(update_fields=["used_at"])
-    email_address_verify(user=user, email=award.recipient_email)
+    if add_address:
+        email_address_verify(user=user, email=award.recipient_email)
+    else:
+        award.earner = user
+        award.save(update_fields=["earner", "updated_at"])
     return award
 
 
