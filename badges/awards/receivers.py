@@ -1,12 +1,13 @@
-"""Collect badges when an address is proven: at sign-up or on verification.
+"""Collect badges when an address is proven: at sign-up, on verification, or by an identity provider.
 
 A claim link's own badge is collected by `views.claim_finish`, where the sign-in started from it lands.
 """
 
 from allauth.account.signals import email_confirmed, user_signed_up
+from allauth.socialaccount.signals import social_account_added, social_account_updated
 from django.dispatch import receiver
 
-from .services import awards_attach_for_email
+from .services import awards_attach_for_email, provider_addresses_collect
 
 
 @receiver(email_confirmed)
@@ -16,6 +17,15 @@ def attach_awards_on_confirmation(sender, request, email_address, **kwargs):
 
 @receiver(user_signed_up)
 def attach_awards_on_signup(sender, request, user, **kwargs):
-    # An address verified at sign-up (through a claim link) sends no email_confirmed signal.
+    # An address verified at sign-up (through a claim link or a provider) sends no email_confirmed signal.
     for address in user.emailaddress_set.filter(verified=True):
         awards_attach_for_email(user=user, email=address.email)
+
+
+@receiver([social_account_added, social_account_updated])
+def collect_provider_verified_addresses(sender, request, sociallogin, **kwargs):
+    # A provider connected to an account, or signing in to it again. allauth records the provider's
+    # addresses only when it creates the account (`user_signed_up` above collects those); an address
+    # the provider verified later, or one it brings to an existing account, is collected here.
+    emails = [address.email for address in sociallogin.email_addresses if address.verified]
+    provider_addresses_collect(user=sociallogin.user, emails=emails)

@@ -200,6 +200,22 @@ def awards_attach_for_email(*, user, email):
     return Award.objects.pending_for_email(email).update(earner=user, updated_at=timezone.now())
 
 
+@transaction.atomic
+def provider_addresses_collect(*, user, emails):
+    """Treat the addresses an identity provider vouches for as verified addresses of `user`.
+
+    An address already verified on another account stays there: a provider's word does not move it.
+    """
+    for email in emails:
+        try:
+            email = normalize_email(email)
+        except ValidationError:
+            continue  # a malformed claim from the provider is nobody's address
+        owner = verified_owner_of(email)
+        if owner is None or owner.pk == user.pk:
+            email_address_verify(user=user, email=email)
+
+
 CLAIM_PROBLEM_MESSAGES = {
     ClaimProblem.UNKNOWN: "We do not recognise this claim link.",
     ClaimProblem.USED: "This claim link has already been used.",

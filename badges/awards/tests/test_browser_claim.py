@@ -1,10 +1,11 @@
-"""Claim journeys in a real browser: by creating an account, or by signing in to another one."""
+"""Claim journeys in a real browser: by creating an account, by signing in to another, through a provider."""
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from accounts.tests.factories import PASSWORD, UserFactory
+from accounts.tests.oidc_provider import OpenIDProvider
 from badges.awards.services import claim_token_create
 from badges.models import Award, AwardState
 from badges.tests.factories import AwardFactory
@@ -62,3 +63,21 @@ def test_claim_then_sign_in_as_another_account_collects_the_badge_without_the_ad
     assert page.get_by_role("link", name="Data Analyst").is_visible()
     assert Award.objects.get(pk=award.pk).earner.email == "rita.personal@example.com"
     assert not EmailAddress.objects.filter(email="rita@example.com").exists()
+
+
+def test_sign_up_with_a_provider_that_verified_the_address_finds_the_badge_waiting(
+    browser_page, assert_accessible, settings
+):
+    AwardFactory(recipient_email="rita@example.com", template__name="Data Analyst")
+    page = browser_page
+
+    with OpenIDProvider() as provider:
+        settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": [provider.app("linkedin", "LinkedIn")]}}
+        provider.sign_in_as("rita@example.com", verified=True, name="Rita Levi")
+        page.goto(reverse("account_signup"))
+        assert_accessible(page)
+        page.get_by_role("button", name="Continue with LinkedIn").click()
+        page.wait_for_url("**" + reverse("wallet"))
+
+    assert page.get_by_role("link", name="Data Analyst").is_visible()
+    assert_accessible(page)
