@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_ratelimit",
     "badgeportal",  # the project's own commands (check_services)
     "accounts",
@@ -151,6 +153,46 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
 
+# Sign-in with Microsoft and LinkedIn through allauth's OpenID Connect provider; each button appears once
+# its client id is set. A provider's address collects badges only when the provider marks it verified
+# (`email_verified`); otherwise it is confirmed by email like any other address.
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+# An address that already belongs to an account never signs in to it through a provider: the owner is
+# told by email, signs in with their password and connects the provider from their account page.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+# "consumers" (personal Microsoft accounts) or one organisation's tenant id. "common" and "organizations"
+# publish no single issuer, and allauth checks the ID token's issuer against the published one.
+MICROSOFT_OIDC_TENANT = env("MICROSOFT_OIDC_TENANT", default="consumers")
+
+
+def _oidc_apps(provider_id, name, server_url, **app_settings):
+    client_id = env(f"{provider_id.upper()}_OIDC_CLIENT_ID", default="")
+    if not client_id:
+        return []
+    secret = env(f"{provider_id.upper()}_OIDC_CLIENT_SECRET", default="")
+    return [
+        {
+            "provider_id": provider_id,
+            "name": name,
+            "client_id": client_id,
+            "secret": secret,
+            "settings": {"server_url": server_url, **app_settings},
+        }
+    ]
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "APPS": _oidc_apps(
+            "microsoft",
+            "Microsoft",
+            f"https://login.microsoftonline.com/{MICROSOFT_OIDC_TENANT}/v2.0",
+            oauth_pkce_enabled=True,
+        )
+        + _oidc_apps("linkedin", "LinkedIn", "https://www.linkedin.com/oauth"),
+    }
+}
+
 # EMAIL_URL: consolemail:// (default, printed where the process runs), smtp://user:pass@host:port,
 # smtp+tls://... or smtp+ssl://...
 _email = env.email_url("EMAIL_URL", default="consolemail://localhost")
@@ -170,6 +212,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # How long an emailed claim link works.
 CLAIM_LINK_DAYS = env.int("CLAIM_LINK_DAYS", default=30)
+# Minutes a claim started on the claim page waits for the sign-up or sign-in it led to; a claim left
+# unfinished in a shared browser must not go to whoever signs in there later.
+CLAIM_SESSION_MINUTES = env.int("CLAIM_SESSION_MINUTES", default=15)
 # Claim link attempts allowed per client address; guessing tokens is pointless, but cheap to slow.
 CLAIM_RATE_LIMIT = env("CLAIM_RATE_LIMIT", default="30/m")
 # Share-by-email sends per earner; each send may go to up to 10 addresses.

@@ -38,3 +38,24 @@ def test_check_deploy_flags_the_demo_defaults():
 
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr or "security.W009" in result.stderr
+
+
+def _oidc_apps(env):
+    script = (
+        "from django.conf import settings; "
+        "print([(a['provider_id'], a['settings']['server_url']) "
+        "for a in settings.SOCIALACCOUNT_PROVIDERS['openid_connect']['APPS']])"
+    )
+    result = _manage("shell", "--no-imports", "-c", script, env={"DATABASE_URL": "sqlite:///:memory:", **env})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_sign_in_providers_are_enabled_only_by_their_client_ids():
+    assert _oidc_apps({}) == "[]"
+    assert _oidc_apps({"LINKEDIN_OIDC_CLIENT_ID": "li", "LINKEDIN_OIDC_CLIENT_SECRET": "s"}) == (
+        "[('linkedin', 'https://www.linkedin.com/oauth')]"
+    )
+    assert _oidc_apps({"MICROSOFT_OIDC_CLIENT_ID": "ms", "MICROSOFT_OIDC_TENANT": "contoso.example"}) == (
+        "[('microsoft', 'https://login.microsoftonline.com/contoso.example/v2.0')]"
+    )

@@ -1,16 +1,13 @@
-"""Collect badges when an address is proven: at sign-up, on verification, or through a claim link."""
+"""Collect badges when an address is proven: at sign-up, on verification, or by an identity provider.
 
-import logging
+A claim link's own badge is collected by `views.claim_finish`, where the sign-in started from it lands.
+"""
 
-from allauth.account.signals import email_confirmed, user_logged_in, user_signed_up
-from django.contrib import messages
-from django.core.exceptions import ValidationError
+from allauth.account.signals import email_confirmed, user_signed_up
+from allauth.socialaccount.signals import social_account_added, social_account_updated
 from django.dispatch import receiver
 
-from .claim_session import pop_claim_token_id
-from .services import award_claim, awards_attach_for_email
-
-logger = logging.getLogger(__name__)
+from .services import awards_attach_for_email, provider_addresses_collect
 
 
 @receiver(email_confirmed)
@@ -20,19 +17,15 @@ def attach_awards_on_confirmation(sender, request, email_address, **kwargs):
 
 @receiver(user_signed_up)
 def attach_awards_on_signup(sender, request, user, **kwargs):
-    # An address verified at sign-up (through a claim link) sends no email_confirmed signal.
+    # An address verified at sign-up (through a claim link or a provider) sends no email_confirmed signal.
     for address in user.emailaddress_set.filter(verified=True):
         awards_attach_for_email(user=user, email=address.email)
 
 
-@receiver(user_logged_in)
-def finish_claim_on_login(sender, request, user, **kwargs):
-    token_id = pop_claim_token_id(request)
-    if token_id is None:
-        return
-    try:
-        award = award_claim(token_id=token_id, user=user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return
-    messages.success(request, f"“{award.template.name}” is in your wallet. Accept it to show it to the world.")
+@receiver([social_account_added, social_account_updated])
+def collect_provider_verified_addresses(sender, request, sociallogin, **kwargs):
+    # A provider connected to an account, or signing in to it again. allauth records the provider's
+    # addresses only when it creates the account (`user_signed_up` above collects those); an address
+    # the provider verified later, or one it brings to an existing account, is collected here.
+    emails = [address.email for address in sociallogin.email_addresses if address.verified]
+    provider_addresses_collect(user=sociallogin.user, emails=emails)

@@ -148,11 +148,13 @@ def claim_problem(token):
 
 
 @transaction.atomic
-def award_claim(*, token_id, user):
+def award_claim(*, token_id, user, add_address=False):
     """Attach the award behind a claim link to `user`.
 
-    Holding the link proves control of the recipient mailbox, so the address becomes a
-    verified address of the account, and every other badge waiting for it comes along.
+    Holding the link shows only that someone could read one email, and emails get forwarded. So the
+    claim brings this badge alone; the address joins the account, verified and with every other badge
+    waiting for it, only when the person asks (`add_address`). Otherwise the address stays free for its
+    owner to sign up with or verify, and what is sent to it later waits for them.
     """
     # The id may come from a session: the token can be gone since (its award deleted, say).
     token = ClaimToken.objects.select_for_update().select_related("award").filter(pk=token_id).first()
@@ -170,7 +172,11 @@ def award_claim(*, token_id, user):
         )
     token.used_at = timezone.now()
     token.save(update_fields=["used_at"])
-    email_address_verify(user=user, email=award.recipient_email)
+    if add_address:
+        email_address_verify(user=user, email=award.recipient_email)
+    else:
+        award.earner = user
+        award.save(update_fields=["earner", "updated_at"])
     return award
 
 
@@ -192,6 +198,22 @@ def awards_attach_for_email(*, user, email):
     # A queryset update sends no post_save, so the public cache hears nothing; it needs to: pending awards
     # are never public, and nothing public was cached for them.
     return Award.objects.pending_for_email(email).update(earner=user, updated_at=timezone.now())
+
+
+@transaction.atomic
+def provider_addresses_collect(*, user, emails):
+    """Treat the addresses an identity provider vouches for as verified addresses of `user`.
+
+    An address already verified on another account stays there: a provider's word does not move it.
+    """
+    for email in emails:
+        try:
+            email = normalize_email(email)
+        except ValidationError:
+            continue  # a malformed claim from the provider is nobody's address
+        owner = verified_owner_of(email)
+        if owner is None or owner.pk == user.pk:
+            email_address_verify(user=user, email=email)
 
 
 CLAIM_PROBLEM_MESSAGES = {

@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("claim/finish/", views.claim_finish, name="claim_finish"),
     path("claim/<str:token>/", views.claim, name="claim"),
     path("claim/<str:token>/renew/", views.claim_renew, name="claim_renew"),
     path("wallet/", views.wallet, name="wallet"),

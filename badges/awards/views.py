@@ -13,7 +13,8 @@ from django_ratelimit.decorators import ratelimit
 from ..models import AwardState
 from ..sharing.context import share_panel_context
 from ..sharing.forms import ShareEmailForm
-from .claim_session import remember_claim_token_id
+from .claim_session import pop_claim, remember_claim
+from .forms import ClaimForm
 from .selectors import own_award_or_404, wallet_awards
 from .services import (
     CLAIM_PROBLEM_MESSAGES,
@@ -53,27 +54,48 @@ def claim(request, token):
     if problem:
         return _claim_problem_page(request, claim_token, problem)
     award = claim_token.award
-    if request.method == "POST":
-        return _claim_continue(request, claim_token, request.POST.get("action"))
-    return render(request, "badges/claim.html", {"award": award, "token": token})
+    form = ClaimForm(request.POST or None, email=award.recipient_email)
+    if request.method == "POST" and form.is_valid():
+        return _claim_continue(request, claim_token, request.POST.get("action"), form.cleaned_data["add_address"])
+    return render(request, "badges/claim.html", {"award": award, "token": token, "form": form})
 
 
-def _claim_continue(request, claim_token, action):
+def _claim_continue(request, claim_token, action, add_address):
     award = claim_token.award
     if action == "collect" and request.user.is_authenticated:
-        try:
-            award_claim(token_id=claim_token.pk, user=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("wallet")
-        messages.success(request, f"“{award.template.name}” is in your wallet.")
-        return redirect(award)
-    remember_claim_token_id(request, claim_token.pk)
+        return _claim_complete(request, claim_token.pk, add_address, success_url=award.get_absolute_url())
+    remember_claim(request, token_id=claim_token.pk, add_address=add_address)
+    query = {"next": reverse("claim_finish")}
     if action == "signup":
         # The link proves the mailbox: sign-up with this address needs no second verification.
         get_adapter(request).stash_verified_email(request, award.recipient_email)
-        return redirect(f"{reverse('account_signup')}?{urlencode({'email': award.recipient_email})}")
-    return redirect(f"{reverse('account_login')}?next={reverse('wallet')}")
+        return redirect(f"{reverse('account_signup')}?{urlencode({'email': award.recipient_email, **query})}")
+    return redirect(f"{reverse('account_login')}?{urlencode(query)}")
+
+
+def _claim_complete(request, token_id, add_address, *, success_url):
+    try:
+        award = award_claim(token_id=token_id, user=request.user, add_address=add_address)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("wallet")
+    messages.success(request, f"“{award.template.name}” is in your wallet. Accept it to show it to the world.")
+    return redirect(success_url)
+
+
+@login_required
+def claim_finish(request):
+    """Where the sign-up or sign-in started from a claim page lands; the claim is finished here, once.
+
+    A GET that changes something, but only what this browser asked for on the claim page minutes ago.
+    """
+    claim = pop_claim(request)
+    if claim is None:
+        messages.info(
+            request, "No claim is waiting in this browser (they last a few minutes). Open the link in your email again."
+        )
+        return redirect("wallet")
+    return _claim_complete(request, claim["token_id"], claim["add_address"], success_url=reverse("wallet"))
 
 
 @require_POST

@@ -1,9 +1,11 @@
-"""The first journey in a real browser: claim link, create account, accept, badge in the wallet."""
+"""Claim journeys in a real browser: by creating an account, by signing in to another, through a provider."""
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.urls import reverse
 
-from accounts.tests.factories import PASSWORD
+from accounts.tests.factories import PASSWORD, UserFactory
+from accounts.tests.oidc_provider import OpenIDProvider
 from badges.awards.services import claim_token_create
 from badges.models import Award, AwardState
 from badges.tests.factories import AwardFactory
@@ -39,3 +41,43 @@ def test_claim_create_account_accept_and_see_it_in_the_wallet(browser_page, asse
     accepted = page.get_by_role("region", name="Accepted")
     assert accepted.get_by_text("Data Analyst").is_visible()
     assert Award.objects.get(pk=award.pk).state == AwardState.ACCEPTED
+
+
+def test_claim_then_sign_in_as_another_account_collects_the_badge_without_the_address(browser_page, assert_accessible):
+    award = AwardFactory(recipient_email="rita@example.com", recipient_name="Rita Levi", template__name="Data Analyst")
+    UserFactory(email="rita.personal@example.com")
+    page = browser_page
+
+    page.goto(reverse("claim", args=[claim_token_create(award=award)]))
+    add_address = page.get_by_label("Also add rita@example.com to my account")
+    assert not add_address.is_checked()
+    assert_accessible(page)
+    page.get_by_role("button", name="Sign in").click()
+
+    page.get_by_label("Email").fill("rita.personal@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+
+    page.wait_for_url("**" + reverse("wallet"))
+    assert page.get_by_text("“Data Analyst” is in your wallet").is_visible()
+    assert page.get_by_role("link", name="Data Analyst").is_visible()
+    assert Award.objects.get(pk=award.pk).earner.email == "rita.personal@example.com"
+    assert not EmailAddress.objects.filter(email="rita@example.com").exists()
+
+
+def test_sign_up_with_a_provider_that_verified_the_address_finds_the_badge_waiting(
+    browser_page, assert_accessible, settings
+):
+    AwardFactory(recipient_email="rita@example.com", template__name="Data Analyst")
+    page = browser_page
+
+    with OpenIDProvider() as provider:
+        settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": [provider.app("linkedin", "LinkedIn")]}}
+        provider.sign_in_as("rita@example.com", verified=True, name="Rita Levi")
+        page.goto(reverse("account_signup"))
+        assert_accessible(page)
+        page.get_by_role("button", name="Continue with LinkedIn").click()
+        page.wait_for_url("**" + reverse("wallet"))
+
+    assert page.get_by_role("link", name="Data Analyst").is_visible()
+    assert_accessible(page)

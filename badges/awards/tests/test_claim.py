@@ -74,11 +74,12 @@ def test_signing_up_through_the_link_verifies_the_address_and_attaches_the_badge
     assert 'value="lin@example.com"' in signup_page.text
 
     response = client.post(
-        reverse("account_signup"),
+        response["Location"],
         {"email": "lin@example.com", "full_name": "Lin Park", "password1": PASSWORD, "password2": PASSWORD},
     )
 
-    assert response.status_code == 302  # signed in straight away: no second verification email
+    assert response["Location"] == reverse("claim_finish")  # signed in straight away: no second verification
+    client.get(response["Location"])
     award.refresh_from_db()
     assert award.earner.email == "lin@example.com"
     assert award.state == AwardState.PENDING
@@ -93,15 +94,32 @@ def test_the_sign_up_link_encodes_the_address(client):
 
     response = client.post(url, {"action": "signup"})
 
-    assert response["Location"].endswith("?email=lin%2Bbadges%40example.com")
+    assert "?email=lin%2Bbadges%40example.com&" in response["Location"]
     assert 'value="lin+badges@example.com"' in client.get(response["Location"]).text
 
 
-def test_signing_in_through_the_link_adds_the_address_to_the_account(client, award, claim_url):
+def _sign_in_through_the_link(client, claim_url, form=None):
+    response = client.post(claim_url, {"action": "login", **(form or {})})
+    response = client.post(response["Location"], {"login": "lin.work@example.com", "password": PASSWORD})
+    return client.get(response["Location"], follow=True)
+
+
+def test_signing_in_through_the_link_collects_the_badge_but_not_the_address(client, award, claim_url):
     user = UserFactory(email="lin.work@example.com")
 
-    response = client.post(claim_url, {"action": "login"})
-    client.post(response["Location"], {"login": "lin.work@example.com", "password": PASSWORD})
+    response = _sign_in_through_the_link(client, claim_url)
+
+    assert "is in your wallet" in response.text
+    award.refresh_from_db()
+    assert award.earner == user
+    assert ClaimToken.objects.get(award=award).used_at is not None
+    assert not EmailAddress.objects.filter(email="lin@example.com").exists()
+
+
+def test_signing_in_through_the_link_adds_the_address_when_asked(client, award, claim_url):
+    user = UserFactory(email="lin.work@example.com")
+
+    _sign_in_through_the_link(client, claim_url, {"add_address": "on"})
 
     award.refresh_from_db()
     assert award.earner == user
@@ -120,29 +138,92 @@ def test_signing_in_after_the_badge_was_deleted_says_the_link_is_unknown(client,
     assert "We do not recognise this claim link." in response.text
 
 
-def test_a_signed_in_user_with_another_address_collects_the_badge(client, award, claim_url):
+def test_a_signed_in_user_with_another_address_collects_the_badge_only(client, award, claim_url):
     user = UserFactory(email="someone.else@example.com")
+    other_award = AwardFactory(recipient_email="lin@example.com")
     client.force_login(user)
 
     page = client.get(claim_url)
     response = client.post(claim_url, {"action": "collect"})
 
     assert "signed in as" in page.text
+    assert "Also add lin@example.com to my account" in page.text
+    assert "checked" not in re.search(r'<input type="checkbox" name="add_address"[^>]*>', page.text).group(0)
     assert response["Location"] == award.get_absolute_url()
     award.refresh_from_db()
+    other_award.refresh_from_db()
     assert award.earner == user
-    assert EmailAddress.objects.filter(user=user, email="lin@example.com", verified=True).exists()
+    assert other_award.earner is None  # a forwarded email brings its own badge, not the mailbox's
+    assert not EmailAddress.objects.filter(email="lin@example.com").exists()
 
 
-def test_collecting_brings_every_pending_badge_sent_to_that_address(client, award, claim_url):
+def test_adding_the_address_brings_every_pending_badge_sent_to_it(client, award, claim_url):
     other_award = AwardFactory(recipient_email="lin@example.com")
     user = UserFactory()
     client.force_login(user)
 
-    client.post(claim_url, {"action": "collect"})
+    client.post(claim_url, {"action": "collect", "add_address": "on"})
 
     other_award.refresh_from_db()
     assert other_award.earner == user
+    assert EmailAddress.objects.filter(user=user, email="lin@example.com", verified=True).exists()
+
+
+def _confirm_lins_address(client):
+    confirmation = next(m for m in mail.outbox if m.to == ["lin@example.com"] and "confirm-email" in m.body)
+    client.post(re.search(r"testserver(/accounts/confirm-email/\S+)", confirmation.body).group(1))
+
+
+def test_a_badge_sent_later_waits_for_the_owner_of_the_address_not_the_claimer(client, award, claim_url):
+    client.force_login(UserFactory())
+    client.post(claim_url, {"action": "collect"})
+
+    later = award_issue(template=BadgeTemplateFactory(), email="lin@example.com", name="Lin Park")
+
+    assert later.earner is None
+
+
+def test_a_badge_sent_later_goes_to_the_claimer_who_added_the_address(client, award, claim_url):
+    claimer = UserFactory()
+    client.force_login(claimer)
+    client.post(claim_url, {"action": "collect", "add_address": "on"})
+
+    later = award_issue(template=BadgeTemplateFactory(), email="lin@example.com", name="Lin Park")
+
+    assert later.earner == claimer
+
+
+def test_the_owner_of_the_address_can_still_sign_up_with_it_and_collect_what_comes_later(client, award, claim_url):
+    client.force_login(UserFactory())
+    client.post(claim_url, {"action": "collect"})
+    client.logout()
+    later = award_issue(template=BadgeTemplateFactory(), email="lin@example.com", name="Lin Park")
+
+    client.post(
+        reverse("account_signup"),
+        {"email": "lin@example.com", "full_name": "Lin Park", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    _confirm_lins_address(client)
+
+    owner = EmailAddress.objects.get(email="lin@example.com", verified=True).user
+    later.refresh_from_db()
+    award.refresh_from_db()
+    assert later.earner == owner
+    assert award.earner != owner  # the forwarded badge stays with whoever collected it
+
+
+def test_the_owner_verifying_the_address_on_an_existing_account_collects_what_comes_later(client, award, claim_url):
+    client.force_login(UserFactory())
+    client.post(claim_url, {"action": "collect"})
+    owner = UserFactory()
+    later = award_issue(template=BadgeTemplateFactory(), email="lin@example.com", name="Lin Park")
+    client.force_login(owner)
+
+    client.post(reverse("account_email"), {"action_add": "", "email": "lin@example.com"})
+    _confirm_lins_address(client)
+
+    later.refresh_from_db()
+    assert later.earner == owner
 
 
 def test_an_address_owned_by_another_account_is_not_taken_over(client, award, claim_url):
