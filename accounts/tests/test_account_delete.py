@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import DataExport, User
 from accounts.tests.factories import PASSWORD, UserFactory
+from accounts.tests.helpers import delete_account, reauthenticate
 from badges.awards.services import award_resend, award_revoke, claim_token_create
 from badges.models import Award, AwardState, ClaimToken, ShareChannel, ShareCount
 from badges.openbadges import ob3
@@ -28,19 +29,6 @@ def earner():
     user = UserFactory(email="ada@example.com", full_name="Ada Lovelace")
     EmailAddress.objects.create(user=user, email="ada@work.example", verified=True)
     return user
-
-
-def reauthenticate(client, user):
-    client.force_login(user)
-    response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
-    assert response.status_code == 302
-
-
-def delete_account(client, user):
-    reauthenticate(client, user)
-    response = client.post(reverse("account_delete"), {"confirm": "on"}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("account_deleted")
-    return response
 
 
 def public_urls(award):

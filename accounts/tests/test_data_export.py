@@ -1,6 +1,4 @@
-import io
 import json
-import zipfile
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -16,6 +14,7 @@ from accounts import personal_data
 from accounts.models import DataExport, DataExportStatus
 from accounts.services import data_exports_purge
 from accounts.tests.factories import UserFactory
+from accounts.tests.helpers import download
 from badges.models import AwardState, ShareChannel, ShareCount
 from badges.openbadges import baking, ob2
 from badges.openbadges.tests.ob_helpers import give_image
@@ -40,12 +39,6 @@ def request_export(client, django_capture_on_commit_callbacks):
         response = client.post(reverse("data_export_start"))
     assert response.status_code == 302
     return DataExport.objects.latest("created_at")
-
-
-def download(client, export):
-    response = client.get(reverse("data_export_download", args=[export.public_id]))
-    assert response.status_code == 200
-    return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
 
 
 def read_json(archive, path):
