@@ -160,22 +160,27 @@ def test_the_file_is_stored_under_media_at_an_unguessable_path(client, earner, d
     assert export.expires_at - export.finished_at == timedelta(days=7)
 
 
-def test_the_status_page_shows_progress_and_reloads_itself_until_ready(client, earner):
+def test_the_status_page_shows_progress_and_reloads_itself_when_asked(client, earner):
     export = DataExport.objects.create(user=earner, status=DataExportStatus.RUNNING, sections_total=4, sections_done=1)
+    status_url = reverse("data_export_status", args=[export.public_id])
     client.force_login(earner)
 
-    page = client.get(reverse("data_export_status", args=[export.public_id])).text
+    page = client.get(status_url).text
+    refreshing = client.get(status_url, {"refresh": "on"}).text
 
     assert '<progress id="export-progress" max="4" value="1">' in page
-    assert '<meta http-equiv="refresh" content="3">' in page
     assert reverse("data_export_download", args=[export.public_id]) not in page
+    assert "http-equiv" not in page
+    assert f'href="{status_url}?refresh=on"' in page
+    assert '<meta http-equiv="refresh" content="3">' in refreshing
+    assert "Stop checking" in refreshing
 
 
 def test_a_ready_export_shows_its_download_link_and_stops_reloading(client, earner, django_capture_on_commit_callbacks):
     client.force_login(earner)
     export = request_export(client, django_capture_on_commit_callbacks)
 
-    response = client.get(reverse("data_export_status", args=[export.public_id]))
+    response = client.get(reverse("data_export_status", args=[export.public_id]), {"refresh": "on"})
 
     assert "Your download is ready" in response.text
     assert "http-equiv" not in response.text
