@@ -24,6 +24,9 @@ class UserAdmin(BaseUserAdmin):
 
     # Staff deleting an account does what the earner's own deletion does: awards kept anonymised for their
     # issuer, pending emails cancelled, an entry in the audit trail naming the staff member.
+    def log_deletions(self, request, queryset):
+        pass  # admin's own history would keep the address (str(user)); the audit trail records it without
+
     def delete_model(self, request, obj):
         account_delete(user=obj, actor=request.user)
 

@@ -1,7 +1,9 @@
 import pytest
 from allauth.account.models import EmailAddress
 from auditlog.models import LogEntry
+from django.contrib.admin.models import LogEntry as AdminLogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError
 from django.test import Client
@@ -11,7 +13,7 @@ from django.utils import timezone
 from accounts.models import DataExport, User
 from accounts.tests.factories import PASSWORD, UserFactory
 from accounts.tests.helpers import delete_account, reauthenticate
-from badges.awards.services import award_resend, award_revoke, claim_token_create
+from badges.awards.services import award_replace_email, award_resend, award_revoke, claim_token_create
 from badges.models import Award, AwardState, ClaimToken, ShareChannel, ShareCount
 from badges.openbadges import ob3
 from badges.openbadges.tests.ob_helpers import give_image
@@ -185,12 +187,27 @@ def test_an_anonymised_award_cannot_carry_personal_data_again(client, earner):
         Award.objects.filter(pk=award.pk).update(recipient_email="ada@example.com")
 
 
-def test_an_anonymised_pending_award_sends_no_claim_email(client, earner):
-    pending = AwardFactory(earner=earner, state=AwardState.PENDING)
+def test_an_anonymised_pending_award_goes_to_no_one(client, earner):
+    pending = Award.objects.get(pk=AwardFactory(earner=earner, state=AwardState.PENDING).pk)
     delete_account(client, earner)
+    pending.refresh_from_db()
 
-    with pytest.raises(Exception, match="deleted their account"):
-        award_resend(award=Award.objects.get(pk=pending.pk))
+    with pytest.raises(ValidationError, match="deleted their account"):
+        award_resend(award=pending)
+    with pytest.raises(ValidationError, match="deleted their account"):
+        award_replace_email(award=pending, email="someone@example.com")
+
+
+def test_staff_see_an_anonymised_award_in_admin_and_cannot_write_a_person_back(client, earner):
+    award = AcceptedAwardFactory(earner=earner)
+    delete_account(client, earner)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    page = client.get(reverse("admin:badges_award_change", args=[award.pk]))
+
+    assert page.status_code == 200
+    assert "a deleted account" in page.text
+    assert 'name="recipient_email"' not in page.text and 'name="recipient_name"' not in page.text
 
 
 def test_emails_waiting_for_the_earner_are_cancelled_and_others_still_go(client, earner):
@@ -261,6 +278,7 @@ def test_staff_deleting_an_account_in_admin_does_the_same_and_is_named(client, e
     entry = LogEntry.objects.get()
     assert (entry.actor, entry.actor_email) == (staff, "staff@example.com")
     assert entry.additional_data["deleted_by"] == "staff"
+    assert not AdminLogEntry.objects.filter(object_repr__contains="ada").exists()
 
 
 def test_staff_read_the_audit_trail_in_admin_and_cannot_change_it(client, earner):
