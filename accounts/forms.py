@@ -23,3 +23,10 @@ class ProfileForm(forms.Form):
         label="Public profile",
         help_text="Anyone with the link can see your name and your public badges.",
     )
+
+
+class AccountDeleteForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I understand that my account and the data listed above are deleted for good.",
+        error_messages={"required": "Tick the box to confirm that you want your account deleted."},
+    )

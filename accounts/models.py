@@ -1,7 +1,9 @@
+import secrets
 import uuid
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -55,3 +57,67 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.get_full_name()
+
+
+def data_export_path(instance, filename):
+    # MEDIA_ROOT may be served by the proxy: the random folder keeps the file's address unguessable, and the
+    # download view is the only place that names it, to its owner only.
+    return f"exports/{secrets.token_urlsafe(32)}/{filename}"
+
+
+class DataExportStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to start"
+    RUNNING = "running", "Being prepared"
+    READY = "ready", "Ready to download"
+    FAILED = "failed", "Failed"
+    EXPIRED = "expired", "Expired"
+
+
+UNFINISHED_EXPORT = [DataExportStatus.PENDING, DataExportStatus.RUNNING]
+
+
+class DataExport(models.Model):
+    """One zip of everything held about an earner, prepared by a task and downloadable by them for a while.
+
+    Once its link expires the file is deleted and the row stays, so the old link says what happened.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports")
+    status = models.CharField(max_length=10, choices=DataExportStatus.choices, default=DataExportStatus.PENDING)
+    sections_done = models.PositiveSmallIntegerField(default=0)
+    sections_total = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(upload_to=data_export_path, max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # A second click while one is being prepared gets that one.
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(status__in=UNFINISHED_EXPORT), name="data_export_one_unfinished_per_user"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ready") | Q(expires_at__isnull=False), name="data_export_ready_expires"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Data export {self.public_id} ({self.status})"
+
+    @property
+    def is_unfinished(self):
+        return self.status in UNFINISHED_EXPORT
+
+    @property
+    def is_downloadable(self):
+        return self.status == DataExportStatus.READY and self.expires_at > timezone.now()
+
+    @property
+    def is_expired(self):
+        return self.status == DataExportStatus.EXPIRED or (
+            self.status == DataExportStatus.READY and self.expires_at <= timezone.now()
+        )

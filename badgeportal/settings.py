@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "django_ratelimit",
     "badgeportal",  # the project's own commands (check_services)
+    "auditlog",
     "accounts",
     "outbox",
     "badges",
@@ -59,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Names the signed-in user as the actor of audit-trail entries (django-auditlog).
+    "badgeportal.middleware.AuditActorMiddleware",
     # Turns django-ratelimit's refusal (a PermissionDenied) into RATELIMIT_VIEW's 429.
     "django_ratelimit.middleware.RatelimitMiddleware",
 ]
@@ -123,6 +126,7 @@ CELERY_TASK_ROUTES = {
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "outbox.tasks.outbox_sweep", "schedule": 60.0},
     "jobs-tick": {"task": "jobs.tasks.jobs_tick", "schedule": 60.0},
+    "data-exports-purge": {"task": "accounts.tasks.data_exports_purge", "schedule": 3600.0},
 }
 
 AUTH_USER_MODEL = "accounts.User"
@@ -222,6 +226,10 @@ SHARE_EMAIL_RATE_LIMIT = env("SHARE_EMAIL_RATE_LIMIT", default="10/h")
 # Badge verification re-fetches our own published data; these bound what one client may ask for.
 VERIFY_RATE_LIMIT = env("VERIFY_RATE_LIMIT", default="20/m")
 VERIFY_FETCH_TIMEOUT = env.float("VERIFY_FETCH_TIMEOUT", default=5.0)
+
+# An earner's data export: how long its download link works, and how many an account may ask for.
+DATA_EXPORT_LINK_DAYS = env.int("DATA_EXPORT_LINK_DAYS", default=7)
+DATA_EXPORT_RATE_LIMIT = env("DATA_EXPORT_RATE_LIMIT", default="3/d")
 
 # Jobs and salary data. A job API is used only when its keys are set; the bundled sample always works.
 # The catalog and labour-market CSV files the loaders read (`import_catalog`, `import_labor_data`, `load_demo`).

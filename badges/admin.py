@@ -81,12 +81,27 @@ class AwardIssueForm(forms.ModelForm):
 @admin.register(Award)
 class AwardAdmin(admin.ModelAdmin):
     list_display = ["recipient_name", "recipient_email", "template", "state", "issued_on", "expires_on", "revoked_at"]
-    list_filter = ["state", ("revoked_at", admin.EmptyFieldListFilter), "template__issuer", "issued_on"]
+    list_filter = [
+        "state",
+        ("revoked_at", admin.EmptyFieldListFilter),
+        ("anonymised_at", admin.EmptyFieldListFilter),
+        "template__issuer",
+        "issued_on",
+    ]
     search_fields = ["recipient_email", "recipient_name", "public_id", "template__name"]
     date_hierarchy = "issued_on"
     list_select_related = ["template"]
     autocomplete_fields = ["template", "earner"]
-    readonly_fields = ["public_id", "earner", "state", "accepted_at", "revoked_at", "revocation_reason", "created_at"]
+    readonly_fields = [
+        "public_id",
+        "earner",
+        "state",
+        "accepted_at",
+        "revoked_at",
+        "revocation_reason",
+        "anonymised_at",
+        "created_at",
+    ]
     actions = ["resend_claim_email", "revoke"]
 
     def get_form(self, request, obj=None, **kwargs):
@@ -102,6 +117,17 @@ class AwardAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
+        if obj.is_anonymised:
+            # The earner deleted their account: nothing about them may be written back. Revoking stays open.
+            return [
+                *self.readonly_fields,
+                "template",
+                "recipient_email",
+                "recipient_name",
+                "issued_on",
+                "expires_on",
+                "is_public",
+            ]
         if obj.state != AwardState.PENDING or obj.is_revoked:
             # Only a pending badge may go to another address (see `award_replace_email`).
             return [*self.readonly_fields, "recipient_email"]

@@ -5,8 +5,10 @@ class BadgesConfig(AppConfig):
     name = "badges"
 
     def ready(self):
+        from accounts import personal_data
         from outbox.registry import register
 
+        from .awards import personal_data as award_data
         from .awards import receivers  # noqa: F401  (connects the claim receivers)
         from .awards.emails import render_claim_email
         from .awards.services import CLAIM_EMAIL
@@ -16,3 +18,10 @@ class BadgesConfig(AppConfig):
 
         register(CLAIM_EMAIL, render_claim_email)
         register(SHARE_EMAIL, render_share_email)
+        personal_data.register(
+            "badges",
+            title="Badges",
+            export=award_data.export_awards,
+            lost=award_data.awards_lost,
+            erase=award_data.awards_anonymise,
+        )

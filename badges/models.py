@@ -213,6 +213,9 @@ class Award(models.Model):
     is_public = models.BooleanField(default=True, help_text="Accepted badges are public unless the earner hides them.")
     revoked_at = models.DateTimeField(null=True, blank=True)
     revocation_reason = models.TextField(blank=True)
+    # The earner deleted their account: the issuer keeps the record (its badge, dates and revocation, which
+    # the status list needs) without the name, the address or the account.
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Salt for the Open Badges recipient hash; fixed per award so the hash is stable.
     recipient_salt = models.CharField(max_length=32, default=new_recipient_salt, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -230,11 +233,16 @@ class Award(models.Model):
                 condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("issued_on")),
                 name="award_expires_after_issue",
             ),
+            models.CheckConstraint(
+                condition=Q(anonymised_at__isnull=True)
+                | Q(recipient_email="", recipient_name="", earner__isnull=True, is_public=False),
+                name="award_anonymised_holds_no_personal_data",
+            ),
         ]
         indexes = [models.Index(fields=["earner", "state"])]
 
     def __str__(self):
-        return f"{self.template} for {self.recipient_name}"
+        return f"{self.template} for {self.recipient_name or 'a deleted account'}"
 
     def get_absolute_url(self):
         return reverse("wallet_award", args=[self.public_id])
@@ -242,6 +250,10 @@ class Award(models.Model):
     @property
     def is_revoked(self):
         return self.revoked_at is not None
+
+    @property
+    def is_anonymised(self):
+        return self.anonymised_at is not None
 
     @property
     def is_expired(self):

@@ -38,3 +38,15 @@ def outbox_deliver(*, outbox_id):
 
 def outbox_record_failure(*, outbox_id, error):
     OutboxEmail.objects.filter(pk=outbox_id).update(attempts=F("attempts") + 1, last_error=str(error)[:2000])
+
+
+def outbox_forget(*, to):
+    """Forget the addresses in `to`: the emails still waiting for them are cancelled, never sent, and the
+    record of those already sent goes too, as it holds the address. Returns how many were cancelled.
+
+    A row a worker is sending at this moment is locked: the delete waits for that send to commit.
+    """
+    rows = OutboxEmail.objects.filter(to__in=to)
+    cancelled, _ = rows.filter(sent_at__isnull=True).delete()
+    rows.delete()
+    return cancelled

@@ -104,8 +104,17 @@ def plain_text(message):
     return message.get_body(preferencelist=("plain",)).get_content()
 
 
+# Badge images and issuer logos are public; earners' data downloads (exports/) are not.
+PUBLIC_PREFIXES = ("badges/", "issuers/")
+
+
 def public_read_policy(bucket):
-    statement = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"}
+    statement = {
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "s3:GetObject",
+        "Resource": [f"arn:aws:s3:::{bucket}/{prefix}*" for prefix in PUBLIC_PREFIXES],
+    }
     return {"Version": "2012-10-17", "Statement": [statement]}
 
 
@@ -129,7 +138,7 @@ def s3_storage(s3_server, settings):
     credentials = {"aws_access_key_id": "test", "aws_secret_access_key": "test", "region_name": "us-east-1"}
     s3 = boto3.client("s3", endpoint_url=s3_server, **credentials)
     s3.create_bucket(Bucket=bucket)
-    # Anyone may read the objects, as the README asks of a media bucket (badge images are public).
+    # Anyone may read the public objects, as the README asks of a media bucket.
     s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(public_read_policy(bucket)))
     settings.STORAGES = {
         **settings.STORAGES,

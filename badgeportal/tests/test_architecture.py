@@ -12,7 +12,8 @@ from django.conf import settings
 # Lowest first. An app may import its own tier's package only (itself) and any lower tier.
 TIERS = [
     {"outbox"},
-    {"accounts", "support"},
+    {"accounts"},
+    {"support"},
     {"badges"},
     {"jobs"},
 ]

@@ -2,6 +2,7 @@
 images work as on the local disk, and public URLs come from the storage."""
 
 import json
+import urllib.error
 import urllib.request
 
 import pytest
@@ -65,3 +66,16 @@ def test_the_page_policy_allows_images_from_the_storage_origin():
     assert media_origins("", "", "") == []
     assert media_origins("b", "http://127.0.0.1:9000", "") == ["http://127.0.0.1:9000"]
     assert media_origins("b", "https://s3.example.net", "media.example.org") == ["https://media.example.org"]
+
+
+def test_earners_data_downloads_are_not_public_in_the_bucket(s3_storage):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save("exports/abc/badgeportal-data.zip", ContentFile(b"PK private"))
+
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        fetch(default_storage.url(name))
+    assert refused.value.code == 403
+    with default_storage.open(name) as handle:
+        assert handle.read() == b"PK private"  # the app itself still reads it, to hand it to its owner

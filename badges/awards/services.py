@@ -73,7 +73,13 @@ def award_issue(*, template, email, name, issued_on=None, expires_on=None):
     return award
 
 
+def _refuse_if_anonymised(award):
+    if award.is_anonymised:
+        raise ValidationError("The earner deleted their account; this badge goes to no one.", code="anonymised")
+
+
 def award_resend(*, award):
+    _refuse_if_anonymised(award)
     if award.is_revoked:
         raise ValidationError("A revoked badge cannot be claimed.", code="revoked")
     if award.state != AwardState.PENDING:
@@ -89,6 +95,7 @@ def award_replace_email(*, award, email):
     through that address, and a claim email goes to the new one.
     """
     email = normalize_email(email)
+    _refuse_if_anonymised(award)
     if award.is_revoked:
         raise ValidationError("A revoked badge cannot be claimed.", code="revoked")
     if award.state != AwardState.PENDING:

@@ -1,0 +1,42 @@
+"""The audit trail's actor middleware, checked on a model registered with auditlog for the test."""
+
+import pytest
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from django.urls import reverse
+
+from accounts.tests.factories import UserFactory
+from badges.models import Issuer
+from badges.tests.factories import IssuerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def audited_issuer():
+    auditlog.register(Issuer)
+    yield IssuerFactory()
+    auditlog.unregister(Issuer)
+
+
+def test_an_audited_change_names_the_signed_in_actor_and_the_connecting_address(client, audited_issuer):
+    staff = UserFactory(is_staff=True, is_superuser=True, email="staff@example.com")
+    client.force_login(staff)
+    data = {"name": "Contoso Learning", "slug": "contoso", "url": "https://contoso.example", "email": "a@contoso.ex"}
+
+    client.post(
+        reverse("admin:badges_issuer_change", args=[audited_issuer.pk]), data, HTTP_X_FORWARDED_FOR="203.0.113.9"
+    )
+
+    entry = LogEntry.objects.get_for_object(audited_issuer).get(action=LogEntry.Action.UPDATE)
+    assert (entry.actor, entry.actor_email) == (staff, "staff@example.com")
+    # A header the client writes is not where the request came from.
+    assert entry.remote_addr == "127.0.0.1"
+
+
+def test_a_change_outside_a_signed_in_request_has_no_actor(audited_issuer):
+    audited_issuer.name = "Renamed by a command"
+    audited_issuer.save()
+
+    entry = LogEntry.objects.get_for_object(audited_issuer).get(action=LogEntry.Action.UPDATE)
+    assert entry.actor is None
