@@ -231,11 +231,12 @@ CLAIM_PROBLEM_MESSAGES = {
 }
 
 
-def _change_state(award, *, allowed_from, to):
+def _change_state(award, *, allowed_from, to, done):
+    """`done` names the change for the message: "accepted", "declined", "restored"."""
     if award.is_revoked:
         raise ValidationError("This badge has been revoked by its issuer.", code="revoked")
     if award.state not in allowed_from:
-        raise ValidationError(f"A {award.get_state_display().lower()} badge cannot be {to}.", code="bad_state")
+        raise ValidationError(f"A {award.get_state_display().lower()} badge cannot be {done}.", code="bad_state")
     award.state = to
     if to == AwardState.ACCEPTED:
         award.accepted_at = timezone.now()
@@ -245,21 +246,23 @@ def _change_state(award, *, allowed_from, to):
 
 @transaction.atomic
 def award_accept(*, award):
-    award = _change_state(award, allowed_from={AwardState.PENDING}, to=AwardState.ACCEPTED)
+    award = _change_state(award, allowed_from={AwardState.PENDING}, to=AwardState.ACCEPTED, done="accepted")
     award_held.send(sender=Award, award=award)
     return award
 
 
 def award_decline(*, award):
-    return _change_state(award, allowed_from={AwardState.PENDING}, to=AwardState.DECLINED)
+    return _change_state(award, allowed_from={AwardState.PENDING}, to=AwardState.DECLINED, done="declined")
 
 
-@transaction.atomic
 def award_restore(*, award):
-    """A declined badge comes back accepted: declining by mistake should cost one click."""
-    award = _change_state(award, allowed_from={AwardState.DECLINED}, to=AwardState.ACCEPTED)
-    award_held.send(sender=Award, award=award)
-    return award
+    """Undo a decline: the badge waits for the earner's choice again, as it did before.
+
+    Restoring is not accepting: accepting makes a badge public, and that is the earner's decision to make
+    on the badge itself. Only a pending badge can be declined (an accepted one is hidden with the privacy
+    switch instead), so pending is always the state a declined badge came from.
+    """
+    return _change_state(award, allowed_from={AwardState.DECLINED}, to=AwardState.PENDING, done="restored")
 
 
 def award_revoke(*, award, reason):

@@ -145,4 +145,4 @@ def _award_action(service, success_message):
 
 award_accept_view = _award_action(award_accept, "You accepted “{name}”.")
 award_decline_view = _award_action(award_decline, "You declined “{name}”. You can restore it at any time.")
-award_restore_view = _award_action(award_restore, "“{name}” is back in your wallet.")
+award_restore_view = _award_action(award_restore, "“{name}” is back, waiting for you: accept it or decline it.")
