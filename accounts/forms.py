@@ -24,6 +24,12 @@ class ProfileForm(forms.Form):
         help_text="Anyone with the link can see your name and your public badges.",
     )
 
+    def __init__(self, *args, going_private_warnings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # Said next to the switch, before it is flipped: what unticking it breaks.
+        field = self.fields["profile_public"]
+        field.help_text = " ".join([field.help_text, *going_private_warnings])
+
 
 class AccountDeleteForm(forms.Form):
     confirm = forms.BooleanField(

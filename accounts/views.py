@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from . import personal_data
+from . import personal_data, profile_visibility
 from .forms import AccountDeleteForm, ProfileForm
 from .models import DataExport
 from .services import account_delete, data_export_request
@@ -25,13 +25,19 @@ GOODBYE_SESSION_KEY = "account_deleted"
 def profile_settings(request):
     user = request.user
     form = ProfileForm(
-        request.POST or None, initial={"full_name": user.full_name, "profile_public": user.profile_public}
+        request.POST or None,
+        initial={"full_name": user.full_name, "profile_public": user.profile_public},
+        going_private_warnings=profile_visibility.going_private_warnings(user) if user.profile_public else (),
     )
     if request.method == "POST" and form.is_valid():
+        went_private = user.profile_public and not form.cleaned_data["profile_public"]
         user.full_name = form.cleaned_data["full_name"]
         user.profile_public = form.cleaned_data["profile_public"]
         user.save(update_fields=["full_name", "profile_public"])
-        messages.success(request, "Your profile is saved.")
+        if went_private:
+            messages.success(request, "Your profile is private: it and your badge links answer “not found”.")
+        else:
+            messages.success(request, "Your profile is saved.")
         return redirect("profile_settings")
     return render(request, "accounts/profile_settings.html", {"form": form})
 

@@ -168,12 +168,15 @@ class AwardQuerySet(models.QuerySet):
     def for_earner(self, user):
         return self.filter(earner=user)
 
+    def on_profile(self):
+        """What an earner's profile lists: accepted badges they have not hidden. The public sees them only
+        while the profile itself is public (`publicly_visible`)."""
+        return self.filter(state=AwardState.ACCEPTED, is_public=True)
+
     def publicly_visible(self):
         """What anyone may see: accepted, not hidden by the earner, on the public profile of an account
         staff have not deactivated. Revoked ones stay visible so that verifiers learn they were revoked."""
-        return self.filter(
-            state=AwardState.ACCEPTED, is_public=True, earner__profile_public=True, earner__is_active=True
-        )
+        return self.on_profile().filter(earner__profile_public=True, earner__is_active=True)
 
     def not_revoked(self):
         return self.filter(revoked_at__isnull=True)

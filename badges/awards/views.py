@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from ..models import AwardState
-from ..sharing.context import share_panel_context
+from ..sharing.context import privacy_panel_context, share_panel_context
 from ..sharing.forms import ShareEmailForm
 from .claim_session import pop_claim, remember_claim
 from .forms import ClaimForm
@@ -122,12 +122,18 @@ def wallet_award(request, public_id):
     context = {
         "award": award,
         "share_form": ShareEmailForm(),
+        "share_invite": request.session.pop(SHARE_INVITE_SESSION_KEY, None) == str(award.public_id),
         **share_panel_context(award, profile_public=request.user.profile_public),
+        **privacy_panel_context(award, profile_public=request.user.profile_public),
     }
     return render(request, "badges/wallet_award.html", context)
 
 
-def _award_action(service, success_message):
+# Set when a badge is accepted, read once by its page: the invitation to share takes the place of a banner.
+SHARE_INVITE_SESSION_KEY = "badgeportal_share_invite"
+
+
+def _award_action(service, on_success):
     @login_required
     @require_POST
     def view(request, public_id):
@@ -137,12 +143,20 @@ def _award_action(service, success_message):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, success_message.format(name=award.template.name))
+            on_success(request, award)
         return redirect(award)
 
     return view
 
 
-award_accept_view = _award_action(award_accept, "You accepted “{name}”.")
-award_decline_view = _award_action(award_decline, "You declined “{name}”. You can restore it at any time.")
-award_restore_view = _award_action(award_restore, "“{name}” is back, waiting for you: accept it or decline it.")
+def _say(message):
+    return lambda request, award: messages.success(request, message.format(name=award.template.name))
+
+
+def _invite_to_share(request, award):
+    request.session[SHARE_INVITE_SESSION_KEY] = str(award.public_id)
+
+
+award_accept_view = _award_action(award_accept, _invite_to_share)
+award_decline_view = _award_action(award_decline, _say("You declined “{name}”. You can restore it at any time."))
+award_restore_view = _award_action(award_restore, _say("“{name}” is back, waiting for you: accept it or decline it."))

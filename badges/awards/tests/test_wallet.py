@@ -61,6 +61,32 @@ def test_accepting_a_pending_badge(client, earner, pending):
     assert "You accepted" in response.text
 
 
+def test_accepting_invites_to_share_on_linkedin_first_once(client, earner, pending):
+    client.force_login(earner)
+
+    response = client.post(reverse("award_accept", args=[pending.public_id]), follow=True)
+    again = client.get(reverse("wallet_award", args=[pending.public_id]))
+
+    invite = response.text[response.text.index('class="alert alert-success share-invite"') :]
+    invite = invite[: invite.index("</div>")]
+    assert "You accepted" in invite
+    assert reverse("share_redirect", args=[pending.public_id, "linkedin-profile"]) in invite
+    assert "Add to LinkedIn profile" in invite
+    assert 'class="messages"' not in response.text  # the invitation, and no second banner
+    assert "share-invite" not in again.text
+
+
+def test_accepting_with_a_private_profile_says_how_to_share(client, pending):
+    pending.earner.profile_public = False
+    pending.earner.save()
+    client.force_login(pending.earner)
+
+    response = client.post(reverse("award_accept", args=[pending.public_id]), follow=True)
+
+    assert "Your profile is private, so only you can see it." in response.text
+    assert "share_redirect" not in response.text and "/share/linkedin-profile/" not in response.text
+
+
 def test_declining_then_restoring_returns_the_badge_to_the_choice(client, earner, pending):
     client.force_login(earner)
 
