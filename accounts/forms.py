@@ -1,3 +1,4 @@
+from allauth.account.adapter import get_adapter
 from django import forms
 
 
@@ -14,6 +15,7 @@ class SignupForm(forms.Form):
     def signup(self, request, user):
         user.full_name = self.cleaned_data["full_name"]
         user.save(update_fields=["full_name"])
+        get_adapter(request).unstash_signup_name(request)
 
 
 class ProfileForm(forms.Form):

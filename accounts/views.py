@@ -1,3 +1,4 @@
+from allauth.account import views as allauth_views
 from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from . import personal_data, profile_visibility
+from .adapter import SIGNUP_NAME_SESSION_KEY
 from .forms import AccountDeleteForm, ProfileForm
 from .models import DataExport
 from .services import account_delete, data_export_request
@@ -19,6 +21,19 @@ from .services import account_delete, data_export_request
 EXPORT_REFRESH_SECONDS = 3
 # Marks the one visit to the goodbye page that follows a deletion.
 GOODBYE_SESSION_KEY = "account_deleted"
+
+
+class SignupView(allauth_views.SignupView):
+    """allauth's sign-up, with the name filled in when the site already knows it (see `stash_signup_name`)."""
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if name := self.request.session.get(SIGNUP_NAME_SESSION_KEY):
+            initial["full_name"] = name
+        return initial
+
+
+signup = SignupView.as_view()
 
 
 @login_required

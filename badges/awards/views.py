@@ -63,24 +63,27 @@ def claim(request, token):
 def _claim_continue(request, claim_token, action, add_address):
     award = claim_token.award
     if action == "collect" and request.user.is_authenticated:
-        return _claim_complete(request, claim_token.pk, add_address, success_url=award.get_absolute_url())
+        return _claim_complete(request, claim_token.pk, add_address)
     remember_claim(request, token_id=claim_token.pk, add_address=add_address)
     query = {"next": reverse("claim_finish")}
     if action == "signup":
+        adapter = get_adapter(request)
         # The link proves the mailbox: sign-up with this address needs no second verification.
-        get_adapter(request).stash_verified_email(request, award.recipient_email)
+        adapter.stash_verified_email(request, award.recipient_email)
+        adapter.stash_signup_name(request, award.recipient_name)
         return redirect(f"{reverse('account_signup')}?{urlencode({'email': award.recipient_email, **query})}")
     return redirect(f"{reverse('account_login')}?{urlencode(query)}")
 
 
-def _claim_complete(request, token_id, add_address, *, success_url):
+def _claim_complete(request, token_id, add_address):
+    """Collect the badge and open its page, where the earner accepts it."""
     try:
         award = award_claim(token_id=token_id, user=request.user, add_address=add_address)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("wallet")
     messages.success(request, f"“{award.template.name}” is in your wallet. Accept it to show it to the world.")
-    return redirect(success_url)
+    return redirect(award)
 
 
 @login_required
@@ -89,13 +92,21 @@ def claim_finish(request):
 
     A GET that changes something, but only what this browser asked for on the claim page minutes ago.
     """
+    # Signing in left its own banner ("Successfully signed in as …"); what happened to the claim says more.
+    _drop_waiting_messages(request)
     claim = pop_claim(request)
     if claim is None:
         messages.info(
             request, "No claim is waiting in this browser (they last a few minutes). Open the link in your email again."
         )
         return redirect("wallet")
-    return _claim_complete(request, claim["token_id"], claim["add_address"], success_url=reverse("wallet"))
+    return _claim_complete(request, claim["token_id"], claim["add_address"])
+
+
+def _drop_waiting_messages(request):
+    # Iterating marks the messages read: only the ones added after this are kept for the next page.
+    for _message in messages.get_messages(request):
+        pass
 
 
 @require_POST
