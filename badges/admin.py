@@ -7,6 +7,7 @@ from django.utils.html import format_html
 
 from .awards.services import award_issue, award_replace_email, award_resend, award_revoke
 from .catalog.forms import BadgeTemplateAdminForm, CertificationAdminForm, ExamAdminForm
+from .catalog.images import badge_image_renditions_make
 from .models import Award, AwardState, BadgeTemplate, Certification, ClaimToken, Exam, Issuer, IssuerKey, ShareCount
 from .openbadges.keys import issuer_key_rotate
 
@@ -63,6 +64,11 @@ class BadgeTemplateAdmin(admin.ModelAdmin):
     @admin.display(description="Accepted", ordering="accepted")
     def accepted_count(self, obj):
         return obj.accepted
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A new image gets its sized copies now; until then pages serve it whole.
+        badge_image_renditions_make(template=obj)
 
     @admin.display(description="Current image")
     def image_preview(self, obj):

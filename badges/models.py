@@ -108,6 +108,9 @@ class BadgeTemplate(models.Model):
     criteria = models.TextField(blank=True)
     skills = models.JSONField(default=list, blank=True)
     image = models.ImageField(upload_to="badges/", blank=True)
+    # The image whose sized copies are stored (`badges.catalog.images.rendition_name`); pages offer them only
+    # while it is still the template's image.
+    image_renditions_of = models.CharField(max_length=100, blank=True, editable=False)
     validity_months = models.PositiveIntegerField(
         null=True, blank=True, help_text="Leave empty for badges that do not expire."
     )
