@@ -1,9 +1,12 @@
 """Verify a badge from what its issuer publishes, the way an outside verifier would.
 
-Everything is fetched over HTTP from SITE_URL, never read from the database, so the report shows
-what the rest of the world sees. Only addresses on SITE_URL's origin are fetched: this page
-verifies badges issued here, and fetching arbitrary addresses would let anyone make the server
-call out. Every failure, including network ones, becomes a failed check, never an error page.
+Everything is checked from what is fetched over HTTP from SITE_URL, never read from the database, so the
+report shows what the rest of the world sees. Only the summary that names the badge for the reader (its
+image, name and earner, as its public page shows them) is read from the database, for a public badge.
+
+Only addresses on SITE_URL's origin are fetched: this page verifies badges issued here, and fetching
+arbitrary addresses would let anyone make the server call out. Every failure, including network ones,
+becomes a failed check, never an error page.
 """
 
 import json
@@ -18,9 +21,12 @@ from django.conf import settings
 from django.urls import Resolver404, resolve, reverse
 from jwt.algorithms import RSAAlgorithm
 
-from . import baking, ob2, ob3
+from . import baking, ob2, ob3, selectors
 
 MAX_RESPONSE_BYTES = 1024 * 1024
+# What the report shows of the badge it checked: the template's image and name, its issuer, and whether what
+# it recognises is retired.
+SUBJECT_RELATED = ("template__issuer", "template__certification", "template__exam")
 
 
 @dataclass
@@ -35,6 +41,7 @@ class Report:
     checks: list = field(default_factory=list)
     problem: str = ""  # set when there was nothing to verify at all
     assertion_url: str = ""
+    award: object = None  # the public badge checked, to name it on the page; None when the public cannot see it
 
     def add(self, name, passed, detail):
         self.checks.append(Check(name, passed, detail))
@@ -100,7 +107,7 @@ def _nice(moment):
 def verify_award(public_id, *, email="", baked_assertion=None, token=None):
     """Re-check the award behind `public_id` from its hosted assertion and its OB 3.0 credential."""
     url = ob2.absolute(reverse("ob2_assertion", args=[public_id]))
-    report = Report(assertion_url=url)
+    report = Report(assertion_url=url, award=selectors.public_award(public_id, SUBJECT_RELATED))
     try:
         _run_checks(report, public_id, url, email=email, baked_assertion=baked_assertion, token=token)
     except (AttributeError, KeyError, TypeError, ValueError):
