@@ -63,7 +63,7 @@ def award_jobs(request, public_id):
     query = request.GET.copy()
     query.pop("page", None)
     context = {"award": award, "form": form, "page": page, "query": query.urlencode(), "tab": "jobs"}
-    context["here"] = request.get_full_path()
+    context |= {"here": request.get_full_path(), "filters_in_use": form.filters_in_use()}
     return render(request, "jobs/award_jobs.html", {**context, **_credits(page)})
 
 
