@@ -155,9 +155,13 @@ CLAIM_LINK_DAYS = env.int("CLAIM_LINK_DAYS", default=30)
 CLAIM_RATE_LIMIT = env("CLAIM_RATE_LIMIT", default="30/m")
 # Share-by-email sends per earner; each send may go to up to 10 addresses.
 SHARE_EMAIL_RATE_LIMIT = env("SHARE_EMAIL_RATE_LIMIT", default="10/h")
-# Badge verification re-fetches our own published data; these bound what one client may ask for.
+# Badge verification reads our own badges' data directly and fetches only other issuers' (OB 2.0 hosted
+# assertions): one deadline in seconds per document (lookup, connect, redirects, body) and a size cap. Private,
+# loopback and link-local addresses are refused, except the `address:port` pairs listed (tests list a local fake).
 VERIFY_RATE_LIMIT = env("VERIFY_RATE_LIMIT", default="20/m")
-VERIFY_FETCH_TIMEOUT = env.float("VERIFY_FETCH_TIMEOUT", default=5.0)
+VERIFY_FETCH_TIMEOUT = env.float("VERIFY_FETCH_TIMEOUT", default=3.0)
+VERIFY_FETCH_MAX_BYTES = env.int("VERIFY_FETCH_MAX_BYTES", default=1024 * 1024)
+VERIFY_FETCH_ALLOW_PRIVATE = env.list("VERIFY_FETCH_ALLOW_PRIVATE", default=[])
 
 # Jobs and salary data. A job API is used only when its keys are set; the bundled sample always works.
 JOBS_DATA_DIR = env.path("JOBS_DATA_DIR", default=BASE_DIR / "data")
