@@ -54,7 +54,16 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Turns django-ratelimit's refusal (a PermissionDenied) into RATELIMIT_VIEW's 429.
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # Answers 413 to a body over MAX_REQUEST_BYTES before anything reads it.
+    "badgeportal.middleware.RequestSizeLimitMiddleware",
 ]
+
+# The largest request anyone needs to send is a 2 MB badge image with its form. A larger declared body is
+# refused with 413 before a byte of it is read; the proxy in front should refuse it first (README, Production).
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=3 * 1024 * 1024)
+# Whatever passes that cap is small enough to hold in memory: no temporary files for uploads.
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 
 ROOT_URLCONF = "badgeportal.urls"
 WSGI_APPLICATION = "badgeportal.wsgi.application"
