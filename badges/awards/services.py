@@ -202,11 +202,23 @@ CLAIM_PROBLEM_MESSAGES = {
 }
 
 
+# Said when the badge is no longer in the state the click expected: another tab, or the other button
+# pressed at the same moment, got there first.
+STATE_ALREADY = {
+    AwardState.PENDING: "This badge is still waiting for you to accept it.",
+    AwardState.ACCEPTED: "You already accepted this badge.",
+    AwardState.DECLINED: "You already declined this badge.",
+}
+
+
 def _change_state(award, *, allowed_from, to):
+    """Call inside a transaction: the row is locked and read again, so of two changes sent at once
+    the second sees the first one's state and is refused, instead of both reporting success."""
+    award.refresh_from_db(from_queryset=Award.objects.select_for_update())
     if award.is_revoked:
         raise ValidationError("This badge has been revoked by its issuer.", code="revoked")
     if award.state not in allowed_from:
-        raise ValidationError(f"A {award.get_state_display().lower()} badge cannot be {to}.", code="bad_state")
+        raise ValidationError(STATE_ALREADY[award.state], code="bad_state")
     award.state = to
     if to == AwardState.ACCEPTED:
         award.accepted_at = timezone.now()
@@ -221,6 +233,7 @@ def award_accept(*, award):
     return award
 
 
+@transaction.atomic
 def award_decline(*, award):
     return _change_state(award, allowed_from={AwardState.PENDING}, to=AwardState.DECLINED)
 
