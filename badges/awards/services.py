@@ -2,12 +2,13 @@
 
 import hashlib
 import secrets
+import unicodedata
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import MaxLengthValidator, validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,9 +25,26 @@ def normalize_email(email):
     email = (email or "").strip().lower()
     try:
         validate_email(email)
+        MaxLengthValidator(Award._meta.get_field("recipient_email").max_length)(email)
     except ValidationError:
         raise ValidationError(f"“{email}” is not a valid email address.", code="invalid_email") from None
     return email
+
+
+def normalize_recipient_name(name):
+    """The name printed on the badge: one line of text that fits its column (PostgreSQL refuses NUL)."""
+    name = (name or "").strip()
+    max_length = Award._meta.get_field("recipient_name").max_length
+    if not name:
+        raise ValidationError("The recipient's name is required.", code="name_required")
+    if any(unicodedata.category(character) == "Cc" for character in name):
+        raise ValidationError(
+            "The recipient's name contains a control character (such as NUL or a line break); use plain text.",
+            code="name_control_character",
+        )
+    if len(name) > max_length:
+        raise ValidationError(f"The recipient's name is longer than {max_length} characters.", code="name_too_long")
+    return name
 
 
 def add_months(day, months):
@@ -52,9 +70,7 @@ def award_issue(*, template, email, name, issued_on=None, expires_on=None):
     wallet, still waiting for acceptance.
     """
     email = normalize_email(email)
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError("The recipient's name is required.", code="name_required")
+    name = normalize_recipient_name(name)
     issued_on = issued_on or timezone.localdate()
     if expires_on is None and template.validity_months:
         expires_on = add_months(issued_on, template.validity_months)
