@@ -163,8 +163,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CLAIM_LINK_DAYS = env.int("CLAIM_LINK_DAYS", default=30)
 # Claim link attempts allowed per client address; guessing tokens is pointless, but cheap to slow.
 CLAIM_RATE_LIMIT = env("CLAIM_RATE_LIMIT", default="30/m")
-# Share-by-email sends per earner; each send may go to up to 10 addresses.
+# Share-by-email: sends per earner (each to up to 10 addresses), then emails per earner and emails to any one
+# address (from all earners) over the last 24 hours.
 SHARE_EMAIL_RATE_LIMIT = env("SHARE_EMAIL_RATE_LIMIT", default="10/h")
+SHARE_EMAIL_DAILY_LIMIT = env.int("SHARE_EMAIL_DAILY_LIMIT", default=30)
+SHARE_EMAIL_RECIPIENT_DAILY_LIMIT = env.int("SHARE_EMAIL_RECIPIENT_DAILY_LIMIT", default=3)
 # Badge verification reads our own badges' data directly and fetches only other issuers' (OB 2.0 hosted
 # assertions): one deadline in seconds per document (lookup, connect, redirects, body) and a size cap. Private,
 # loopback and link-local addresses are refused, except the `address:port` pairs listed (tests list a local fake).
