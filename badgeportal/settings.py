@@ -13,8 +13,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
-# The embedded defaults run the demo; production sets DEBUG=False (see .env.example).
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless asked for: a server started without DEBUG set must not show tracebacks and settings to the world.
+# `make run` and `make demo` set DEBUG=True.
+DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-in-production")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 
