@@ -26,7 +26,7 @@ from django.conf import settings
 REDIRECTS = {301, 302, 303, 307, 308}
 MAX_REDIRECTS = 3
 CHUNK_BYTES = 64 * 1024
-USER_AGENT = "badgeportal-verifier"
+HEADERS = {"Accept": "application/ld+json, application/json", "User-Agent": "badgeportal-verifier"}
 # getaddrinfo() takes no timeout; a lookup that outlives the deadline is left to finish in this pool.
 _lookups = ThreadPoolExecutor(max_workers=4, thread_name_prefix="verify-dns")
 
@@ -71,23 +71,26 @@ class _Deadline:
             self.sock.shutdown(socket.SHUT_RDWR)
 
 
-def fetch(url, accept="application/json"):
+def fetch(url):
     """(status, body) of `url`, following up to MAX_REDIRECTS redirects; FetchError when there is no answer."""
     deadline = _Deadline(settings.VERIFY_FETCH_TIMEOUT)
     for _ in range(MAX_REDIRECTS + 1):
-        status, location, body = _get(url, accept, deadline)
+        status, location, body = _get(url, deadline)
         if location is None:
             return status, body
         url = urljoin(url, location)
     raise FetchError("The site redirected too many times.")
 
 
-def _get(url, accept, deadline):
+def _get(url, deadline):
     """(status, redirect location or None, body) of one GET."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:  # a port out of range, an unclosed IPv6 bracket
+        raise FetchError(f"{url} is not a valid address.") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"{url} is not an http or https address.")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
     address = _checked_address(parts.hostname, port, deadline)
     https = parts.scheme == "https"
     connection = (http.client.HTTPSConnection if https else http.client.HTTPConnection)(parts.hostname, parts.port)
@@ -103,7 +106,7 @@ def _get(url, accept, deadline):
             deadline.watch(connection.sock)
             connection.sock.do_handshake()
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        connection.request("GET", target, headers={"Accept": accept, "User-Agent": USER_AGENT})
+        connection.request("GET", target, headers=HEADERS)
         response = connection.getresponse()
         location = response.getheader("Location")
         if response.status in REDIRECTS and location:

@@ -83,7 +83,7 @@ def fetch(url):
         raise FetchError("The record does not give this document's address.")
     if is_own(url):
         return _read_own(url)
-    return remote.fetch(url, accept="application/ld+json, application/json")
+    return remote.fetch(url)
 
 
 def fetch_json(url):
