@@ -1,4 +1,6 @@
 from auditlog.middleware import AuditlogMiddleware
+from django.conf import settings
+from django.shortcuts import render
 
 
 class AuditActorMiddleware(AuditlogMiddleware):
@@ -18,3 +20,26 @@ class AuditActorMiddleware(AuditlogMiddleware):
     @staticmethod
     def _get_remote_addr(request):
         return request.META.get("REMOTE_ADDR")
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose declared body is larger than MAX_REQUEST_BYTES before anything reads it.
+
+    Django reads a multipart upload whole (to memory or a temporary file) before a form can look at the
+    file's size, so a 300 MB POST to /verify/ was received in full only to be told the file is too big.
+    It sits last so the refusal page gets the session, user and CSP nonce, and still answers before any
+    view middleware (CSRF reads the body to find its token).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django then reads no body at all
+        if length > settings.MAX_REQUEST_BYTES:
+            context = {"limit_mb": settings.MAX_REQUEST_BYTES / (1024 * 1024)}
+            return render(request, "413.html", context, status=413)
+        return self.get_response(request)

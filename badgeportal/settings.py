@@ -15,8 +15,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
-# The embedded defaults run the demo; production sets DEBUG=False (see .env.example).
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless asked for: a server started without DEBUG set must not show tracebacks and settings to the world.
+# `make run` and `make demo` set DEBUG=True.
+DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-in-production")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 
@@ -64,7 +65,16 @@ MIDDLEWARE = [
     "badgeportal.middleware.AuditActorMiddleware",
     # Turns django-ratelimit's refusal (a PermissionDenied) into RATELIMIT_VIEW's 429.
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # Answers 413 to a body over MAX_REQUEST_BYTES before anything reads it.
+    "badgeportal.middleware.RequestSizeLimitMiddleware",
 ]
+
+# The largest request anyone needs to send is a 2 MB badge image with its form. A larger declared body is
+# refused with 413 before a byte of it is read; the proxy in front should refuse it first (README, Production).
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=3 * 1024 * 1024)
+# Whatever passes that cap is small enough to hold in memory: no temporary files for uploads.
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 
 ROOT_URLCONF = "badgeportal.urls"
 WSGI_APPLICATION = "badgeportal.wsgi.application"
@@ -148,6 +158,7 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+ACCOUNT_FORMS = {"signup": "accounts.signup.SignupForm"}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_MAX_EMAIL_ADDRESSES = 10
@@ -221,11 +232,18 @@ CLAIM_LINK_DAYS = env.int("CLAIM_LINK_DAYS", default=30)
 CLAIM_SESSION_MINUTES = env.int("CLAIM_SESSION_MINUTES", default=15)
 # Claim link attempts allowed per client address; guessing tokens is pointless, but cheap to slow.
 CLAIM_RATE_LIMIT = env("CLAIM_RATE_LIMIT", default="30/m")
-# Share-by-email sends per earner; each send may go to up to 10 addresses.
+# Share-by-email: sends per earner (each to up to 10 addresses), then emails per earner and emails to any one
+# address (from all earners) over the last 24 hours.
 SHARE_EMAIL_RATE_LIMIT = env("SHARE_EMAIL_RATE_LIMIT", default="10/h")
-# Badge verification re-fetches our own published data; these bound what one client may ask for.
+SHARE_EMAIL_DAILY_LIMIT = env.int("SHARE_EMAIL_DAILY_LIMIT", default=30)
+SHARE_EMAIL_RECIPIENT_DAILY_LIMIT = env.int("SHARE_EMAIL_RECIPIENT_DAILY_LIMIT", default=3)
+# Badge verification reads our own badges' data directly and fetches only other issuers' (OB 2.0 hosted
+# assertions): one deadline in seconds per document (lookup, connect, redirects, body) and a size cap. Private,
+# loopback and link-local addresses are refused, except the `address:port` pairs listed (tests list a local fake).
 VERIFY_RATE_LIMIT = env("VERIFY_RATE_LIMIT", default="20/m")
-VERIFY_FETCH_TIMEOUT = env.float("VERIFY_FETCH_TIMEOUT", default=5.0)
+VERIFY_FETCH_TIMEOUT = env.float("VERIFY_FETCH_TIMEOUT", default=3.0)
+VERIFY_FETCH_MAX_BYTES = env.int("VERIFY_FETCH_MAX_BYTES", default=1024 * 1024)
+VERIFY_FETCH_ALLOW_PRIVATE = env.list("VERIFY_FETCH_ALLOW_PRIVATE", default=[])
 
 # An earner's data export: how long its download link works, and how many an account may ask for.
 DATA_EXPORT_LINK_DAYS = env.int("DATA_EXPORT_LINK_DAYS", default=7)
