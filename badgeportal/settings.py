@@ -92,6 +92,11 @@ else:
 # django-ratelimit only lists django-redis (W001); the per-process cache (E003) is fine for the demo.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + ([] if REDIS_URL else ["django_ratelimit.E003"])
 RATELIMIT_VIEW = "badgeportal.views.rate_limited"
+# Behind a proxy, REMOTE_ADDR is the proxy's: rate limits (ours and allauth's) count by the client
+# address the proxies report in X-Forwarded-For instead; see badgeportal/client_ip.py.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_PROXY else 0)
+RATELIMIT_IP_META_KEY = "badgeportal.client_ip.client_ip"
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -198,7 +203,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Security. Production sets SITE_URL to an https origin and these follow.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=False) else None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
