@@ -5,6 +5,9 @@ from django.conf import settings
 from badgeportal.client_ip import client_ip
 from badgeportal.encryption import fernet
 
+from .known_devices import known_device_for, known_device_remember
+from .services import login_failure_record
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def get_from_email(self):
@@ -12,6 +15,22 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_client_ip(self, request):
         return client_ip(request)
+
+    def pre_authenticate(self, request, **credentials):
+        # allauth counts an account's failures under the login typed; a browser that has signed
+        # in to the account before counts under a key of its own instead.
+        device = known_device_for(request, email=credentials.get("email", ""))
+        if device:
+            credentials = {**credentials, "email": f"{credentials['email']} device {device}"}
+        super().pre_authenticate(request, **credentials)
+
+    def authentication_failed(self, request, **credentials):
+        login_failure_record(email=credentials.get("email", ""))
+
+    def post_login(self, request, user, **kwargs):
+        response = super().post_login(request, user, **kwargs)
+        known_device_remember(request, response, user=user)
+        return response
 
 
 class MFAAdapter(DefaultMFAAdapter):

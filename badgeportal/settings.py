@@ -139,6 +139,16 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
 
+# Failed sign-ins, in allauth's rate syntax: strict per client address, looser per account, each
+# tier a longer wait. A browser that has signed in to the account before counts against a budget
+# of its own, so a stranger's failures never lock the owner out of it (accounts/known_devices.py).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env("LOGIN_FAILED_RATE_LIMITS", default="10/5m/ip,30/h/ip,100/d/ip,20/15m/key,60/h/key,150/d/key"),
+}
+KNOWN_DEVICE_DAYS = env.int("KNOWN_DEVICE_DAYS", default=180)
+# The owner is emailed once a day when their account sees this many failed sign-ins (0: never).
+LOGIN_FAILURE_ALERT_THRESHOLD = env.int("LOGIN_FAILURE_ALERT_THRESHOLD", default=10)
+
 # Two-factor authentication for everyone who wants it; staff must have it to open the admin.
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
