@@ -2,8 +2,10 @@
 
 import time
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from accounts.known_devices import COOKIE
@@ -53,8 +55,6 @@ def owners_browser(client, owner):
 
 
 def test_a_stranger_locks_the_account_for_unknown_browsers_but_not_for_the_owners(client, owner, owners_browser):
-    from django.test import Client
-
     stranger = Client()
     _stranger_fails(stranger, owner.email, 3)
 
@@ -63,8 +63,6 @@ def test_a_stranger_locks_the_account_for_unknown_browsers_but_not_for_the_owner
 
 
 def test_a_known_browser_fails_against_a_budget_of_its_own_and_it_runs_out_too(owner, owners_browser):
-    from django.test import Client
-
     _stranger_fails(owners_browser, owner.email, 3)
 
     assert _refused(_attempt(owners_browser, owner.email, PASSWORD))
@@ -152,3 +150,15 @@ def test_failures_for_an_address_without_an_account_email_nobody(client, setting
     _stranger_fails(client, "nobody@example.com", 5)
 
     assert not OutboxEmail.objects.exists()
+
+
+def test_resetting_the_password_lifts_the_accounts_lock(client, owner, mailoutbox):
+    new_password = "a new horse battery staple"
+    _stranger_fails(client, owner.email, 3)
+
+    client.post(reverse("account_reset_password"), {"email": owner.email})
+    link = next(word for word in mailoutbox[-1].body.split() if "/password/reset/key/" in word)
+    set_password_page = client.get(urlsplit(link).path, follow=True).redirect_chain[-1][0]
+    client.post(set_password_page, {"password1": new_password, "password2": new_password})
+
+    assert _signed_in(_attempt(client, owner.email, new_password, ip="192.0.2.60"))
