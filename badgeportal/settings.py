@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
     "django_ratelimit",
     "badgeportal",  # the project's own commands (check_services)
     "auditlog",
@@ -63,6 +64,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Names the signed-in user as the actor of audit-trail entries (django-auditlog).
     "badgeportal.middleware.AuditActorMiddleware",
+    "accounts.middleware.StaffMFARequiredMiddleware",
     # Turns django-ratelimit's refusal (a PermissionDenied) into RATELIMIT_VIEW's 429.
     "django_ratelimit.middleware.RatelimitMiddleware",
     # Answers 413 to a body over MAX_REQUEST_BYTES before anything reads it.
@@ -116,6 +118,11 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else 
 # django-ratelimit only lists django-redis (W001); the per-process cache (E003) is fine for the demo.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + ([] if REDIS_URL else ["django_ratelimit.E003"])
 RATELIMIT_VIEW = "badgeportal.views.rate_limited"
+# Behind a proxy, REMOTE_ADDR is the proxy's: rate limits (ours and allauth's) count by the client
+# address the proxies report in X-Forwarded-For instead; see badgeportal/client_ip.py.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_PROXY else 0)
+RATELIMIT_IP_META_KEY = "badgeportal.client_ip.client_ip"
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -207,6 +214,22 @@ SOCIALACCOUNT_PROVIDERS = {
         + _oidc_apps("linkedin", "LinkedIn", "https://www.linkedin.com/oauth"),
     }
 }
+# Failed sign-ins, in allauth's rate syntax: strict per client address, looser per account, each
+# tier a longer wait. A browser that has signed in to the account before counts against a budget
+# of its own, so a stranger's failures never lock the owner out of it (accounts/known_devices.py).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env("LOGIN_FAILED_RATE_LIMITS", default="10/5m/ip,30/h/ip,100/d/ip,20/15m/key,60/h/key,150/d/key"),
+}
+KNOWN_DEVICE_DAYS = env.int("KNOWN_DEVICE_DAYS", default=180)
+# The owner is emailed once a day when their account sees this many failed sign-ins (0: never).
+LOGIN_FAILURE_ALERT_THRESHOLD = env.int("LOGIN_FAILURE_ALERT_THRESHOLD", default=10)
+
+# Two-factor authentication for everyone who wants it; staff must have it to open the admin.
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = SITE_NAME
+STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=True)
 
 # EMAIL_URL: consolemail:// (default, printed where the process runs), smtp://user:pass@host:port,
 # smtp+tls://... or smtp+ssl://...
@@ -312,7 +335,7 @@ if S3_BUCKET:
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Security. Production sets SITE_URL to an https origin and these follow.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=False) else None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
