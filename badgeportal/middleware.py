@@ -2,6 +2,8 @@ from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
 from django.shortcuts import render
 
+from .client_ip import client_ip
+
 
 class AuditActorMiddleware(AuditlogMiddleware):
     """django-auditlog's middleware, with two changes.
@@ -9,8 +11,8 @@ class AuditActorMiddleware(AuditlogMiddleware):
     The actor stays the lazy `request.user`, read only when an entry is written: the stock middleware loads
     the user on every request, and public pages answer from the cache without touching the database.
 
-    The address is the one the connection came from, not the first `X-Forwarded-For` entry, which any client
-    can write: an audit trail must not record an address the actor chose.
+    The address is the client's as our own proxies report it (`client_ip`), not the first `X-Forwarded-For`
+    entry, which any client can write: an audit trail must not record an address the actor chose.
     """
 
     @staticmethod
@@ -19,7 +21,7 @@ class AuditActorMiddleware(AuditlogMiddleware):
 
     @staticmethod
     def _get_remote_addr(request):
-        return request.META.get("REMOTE_ADDR")
+        return client_ip(request)
 
 
 class RequestSizeLimitMiddleware:
