@@ -23,6 +23,9 @@ install: $(VENV)/.installed
 
 install-test: install node_modules/.installed
 
+# The demo runs with DEBUG on (runserver then serves static files and media); the settings default is off.
+demo run: export DEBUG ?= True
+
 demo: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
