@@ -56,7 +56,7 @@ def _sign_in(page, user):
     page.goto(reverse("account_login"))
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()
     page.wait_for_url("**" + reverse("wallet"))
 
 
@@ -115,7 +115,7 @@ def test_on_a_phone_the_menu_folds_and_charts_tables_filters_images_and_verify_r
     main_nav.get_by_role("link", name="Sign in").click()
     page.get_by_label("Email").fill(world["earner"].email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()
     page.wait_for_url("**" + reverse("wallet"))
 
     # The wage chart's text stays readable: at least 12 px once the drawing is scaled to the screen.

@@ -76,7 +76,7 @@ def _png(content, filename):
 def _asks_for_a_page(request):
     """A browser following a download link lists text/html first; a verifier or a script asks for the image,
     JSON or anything (`*/*`, or no Accept header), and gets the machine-readable answer."""
-    return request.get_preferred_type(["image/png", LD_JSON, "application/json", "text/html"]) == "text/html"
+    return request.get_preferred_type(["image/png", documents.LD_JSON, "application/json", "text/html"]) == "text/html"
 
 
 def _unbakeable(request, award):

@@ -123,7 +123,7 @@ def test_restoring_is_only_for_a_declined_badge(client, earner, pending):
 
     pending.refresh_from_db()
     assert pending.state == AwardState.PENDING
-    assert "A pending badge cannot be restored." in response.text
+    assert "This badge is still waiting for you to accept it." in response.text
 
 
 def test_an_accepted_badge_cannot_be_declined(client, earner):
