@@ -84,7 +84,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # in-process right after the transaction commits and the cache is local memory.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "badgeportal.cache.RedisCache", "LOCATION": REDIS_URL}}
+    # The cache answers "not cached" when Redis is down (badgeportal/cache.py); the short socket timeouts
+    # keep a Redis that hangs from holding every request for redis-py's default 5 seconds.
+    CACHES = {
+        "default": {
+            "BACKEND": "badgeportal.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -92,6 +100,9 @@ else:
 # django-ratelimit only lists django-redis (W001); the per-process cache (E003) is fine for the demo.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + ([] if REDIS_URL else ["django_ratelimit.E003"])
 RATELIMIT_VIEW = "badgeportal.views.rate_limited"
+# With Redis down the rate limits let requests through rather than refuse everyone (README, "When Redis is
+# down"). The cache already answers as an empty one then; this covers django-ratelimit's own check too.
+RATELIMIT_FAIL_OPEN = True
 
 # The outbox (outbox/services.py). A worker sends up to OUTBOX_BATCH_SIZE due emails over one SMTP
 # connection, at most OUTBOX_SEND_RATE per second for the whole site (0: no limit). A failed email is
@@ -111,6 +122,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
+# Publishing tries twice at once and gives up, instead of holding the request for Celery's default 0.6 s
+# of retries: what a task is queued for is also in the database (an outbox row, a job source's schedule),
+# where a periodic task finds it.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0, "interval_max": 0}
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "outbox.tasks.outbox_sweep", "schedule": OUTBOX_SWEEP_SECONDS},
     "jobs-tick": {"task": "jobs.tasks.jobs_tick", "schedule": 60.0},
