@@ -1,13 +1,21 @@
 """The real stack for integration tests: PostgreSQL, Redis as broker, a Celery worker and an SMTP server.
 
 The root conftest loads this module as a plugin, so its fixtures (`real_services`, `smtp_inbox`,
-`celery_worker_thread`) are there for every test; the helpers are imported.
+`celery_worker_thread`, `worker_processes`, `private_redis`) are there for every test; the helpers are
+imported.
 """
 
+import asyncio
+import os
+import shutil
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from email import message_from_bytes, policy
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -25,6 +33,18 @@ class Inbox:
         self.connections = 0
         self.refused = set()
         self.arrived = threading.Condition()
+        self.port = None
+        self._held_address = None
+        self.holding = threading.Event()
+        self._release = threading.Event()
+
+    def hold(self, address):
+        """Keep the sender of the next RCPT TO `address` waiting, mid-send, until `release()`; it is then
+        told to try again later (451), so that message is not accepted."""
+        self._held_address = address
+
+    def release(self):
+        self._release.set()
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         session.host_name = hostname
@@ -34,6 +54,11 @@ class Inbox:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refused:
             return "550 5.1.1 No such mailbox here"
+        if address == self._held_address:
+            self._held_address = None
+            self.holding.set()
+            await asyncio.get_running_loop().run_in_executor(None, self._release.wait)
+            return "451 4.3.0 Try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -49,6 +74,9 @@ class Inbox:
             while len(self.messages) < count and time.monotonic() < deadline:
                 self.arrived.wait(deadline - time.monotonic())
         return self.messages
+
+    def recipients(self):
+        return sorted(message["To"] for message in self.messages)
 
 
 def free_port():
@@ -71,13 +99,20 @@ def real_services():
         require_service(f"Redis at {settings.REDIS_URL} is not reachable: {error}")
 
 
-@pytest.fixture
-def smtp_inbox(settings):
+def smtp_server(inbox, port=None):
+    """Start an SMTP server on 127.0.0.1 (on `port`, or a free one) delivering into `inbox`."""
     from aiosmtpd.controller import Controller
 
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=port or free_port())
     controller.start()
+    inbox.port = controller.port
+    return controller
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    inbox = Inbox()
+    controller = smtp_server(inbox)
     settings.MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -112,3 +147,148 @@ def wait_until_sent(row_filter, timeout=15):
 
 def plain_text(message):
     return message.get_body(preferencelist=("plain",)).get_content()
+
+
+class RedisServer:
+    """A redis-server of the test's own, on a free port and without persistence: killing it loses everything."""
+
+    def __init__(self, directory):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.directory = directory
+        self.process = None
+
+    def start(self):
+        import redis
+
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            cwd=self.directory,
+            stdout=subprocess.DEVNULL,
+        )
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=1)
+        for _ in range(100):
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def kill(self):
+        self.process.kill()
+        self.process.wait()
+
+
+@pytest.fixture
+def private_redis(real_services, tmp_path):
+    if not shutil.which("redis-server"):
+        require_service("redis-server is not installed (apt-get install redis-server)")
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.kill()
+
+
+class WorkerProcess:
+    """`celery -A badgeportal worker` in a process group of its own, configured through the environment."""
+
+    def __init__(self, args, env, log_path):
+        self.log_path = log_path
+        with open(log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                [str(Path(sys.executable).parent / "celery"), "-A", "badgeportal", "worker", *args],
+                cwd=settings.BASE_DIR,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def log(self):
+        return self.log_path.read_text(errors="replace")
+
+    def wait_until_ready(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if " ready." in self.log():
+                return
+            if not self.is_alive():
+                break
+            time.sleep(0.1)
+        raise AssertionError(f"The worker did not start:\n{self.log()}")
+
+    def is_alive(self):
+        return self.process.poll() is None
+
+    def kill(self):
+        """SIGKILL the worker and its pool processes at once, as a crash or the OOM killer would."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+
+@pytest.fixture
+def use_redis(settings):
+    """`use_redis(url)`: this process takes the Redis at `url` as its cache and Celery broker, as the web
+    process of a site whose REDIS_URL it is would. Undone at the end of the test."""
+    from badgeportal.celery import app
+
+    previous = app.conf.broker_url
+
+    def use(url):
+        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": url}}
+        app.conf.broker_url = url
+        _forget_broker_connections(app)
+
+    yield use
+    app.conf.broker_url = previous
+    _forget_broker_connections(app)
+
+
+def _forget_broker_connections(app):
+    # The app keeps the connection and producer pools it built for the broker URL of the time.
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def _database_url():
+    database = settings.DATABASES["default"]
+    credentials = database["USER"] + (f":{database['PASSWORD']}" if database["PASSWORD"] else "")
+    return f"postgres://{credentials}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+
+
+@pytest.fixture
+def worker_processes(real_services, tmp_path):
+    """Start real worker processes on the test database: `start(*args, REDIS_URL=..., EMAIL_URL=..., ...)`.
+
+    The tests that use it commit their data (`django_db(transaction=True)`) so the worker sees it. Every
+    worker still running at the end is killed: what it leaves in the queue is a sweep, which carries no data.
+    """
+    from badgeportal.celery import app
+
+    app.control.purge()
+    started = []
+
+    def start(*args, **env):
+        worker_env = {**os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": settings.REDIS_URL, **env}
+        log_path = tmp_path / f"worker-{len(started)}.log"
+        # Mingle, gossip and heartbeats only slow the start of a worker that has no peers to talk to.
+        quiet = ["--without-mingle", "--without-gossip", "--without-heartbeat", "--loglevel=INFO"]
+        worker = WorkerProcess([*args, *quiet], {k: str(v) for k, v in worker_env.items()}, log_path)
+        started.append(worker)
+        worker.wait_until_ready()
+        return worker
+
+    yield start
+    for worker in started:
+        if worker.is_alive():
+            worker.kill()
+
+
+def eventually(check, timeout=30, interval=0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(interval)
+    return check()
