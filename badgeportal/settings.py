@@ -117,11 +117,19 @@ OUTBOX_FAIL_AFTER_SECONDS = env.float("OUTBOX_FAIL_AFTER_SECONDS", default=3 * 2
 OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=60)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+if REDIS_URL:
+    # kombu's Redis transport with a fix for the worker exiting when Redis drops (badgeportal/broker.py).
+    CELERY_BROKER_TRANSPORT = "badgeportal.broker:Transport"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
+# A worker started before Redis (a reboot, systemd starting units in parallel) waits for it.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task already running when Redis drops keeps running: the outbox sweep needs only PostgreSQL and SMTP.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # Publishing tries twice at once and gives up, instead of holding the request for Celery's default 0.6 s
 # of retries: what a task is queued for is also in the database (an outbox row, a job source's schedule),
 # where a periodic task finds it.
