@@ -39,12 +39,12 @@ def test_an_smtp_outage_loses_and_doubles_nothing(worker_processes, tmp_path):
         OUTBOX_SWEEP_SECONDS=0.25,
         OUTBOX_RETRY_SECONDS=0.1,
         OUTBOX_RETRY_MAX_SECONDS=0.25,
-        OUTBOX_FAIL_AFTER_SECONDS=8,
+        OUTBOX_FAIL_AFTER_SECONDS=10,
     )
     template = BadgeTemplateFactory()
 
     early = issue(template, "early", 5)
-    time.sleep(4)  # the outage goes on
+    time.sleep(5)  # the outage goes on
     late = issue(template, "late", 5)
     # The early ones fail for the whole span and are marked failed; the late ones are well past the eight
     # attempts after which the sweep used to give up on a row.
