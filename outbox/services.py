@@ -6,7 +6,7 @@ A row is due once its `next_attempt_at` has passed, whatever happened to the que
   transaction, counts the attempt and moves `next_attempt_at` to the retry time. Other workers pass the
   rows by from then on; if this worker dies, they are simply due again at that time.
 - `outbox_send_batch` sends them over one SMTP connection, each in its own transaction (`outbox_deliver`)
-  that locks the row again, skips it if it was sent meanwhile, stamps it sent, hands the message to SMTP
+  that stamps the row sent if it still is unsent (which locks it), renders it, hands the message to SMTP
   and commits. A worker killed before SMTP accepted the message leaves the row unsent, and the claim token
   its renderer minted is rolled back with it. What remains is the instant between the server's acceptance
   and our commit, the window every SMTP client has (RFC 1047); the stamp is written before the send so that
@@ -63,37 +63,37 @@ def retry_delay(attempts):
 
 @transaction.atomic
 def outbox_claim(*, limit, now=None):
-    """Take up to `limit` due rows for this worker, oldest due first; return their ids."""
+    """Take up to `limit` due rows for this worker, oldest due first, and return them."""
     now = now or timezone.now()
     due = OutboxEmail.objects.due(now).order_by("next_attempt_at", "pk").select_for_update(skip_locked=True)
-    rows = list(due.only("pk", "attempts")[:limit])
+    rows = list(due[:limit])
     for row in rows:
         row.attempts += 1
         row.next_attempt_at = now + retry_delay(row.attempts)
     OutboxEmail.objects.bulk_update(rows, ["attempts", "next_attempt_at"])
-    return [row.pk for row in rows]
+    return rows
 
 
-def outbox_send_batch(*, ids, now=None):
-    """Send the claimed rows `ids` over one SMTP connection, at OUTBOX_SEND_RATE; return how many were sent."""
-    slots = _send_slots(len(ids), now)
+def outbox_send_batch(*, rows, now=None):
+    """Send the claimed `rows` over one SMTP connection, at OUTBOX_SEND_RATE; return how many were sent."""
+    slots = _send_slots(len(rows), now)
     mailer = mailers.default
     sent = 0
     try:
-        for position, outbox_id in enumerate(ids):
+        for position, row in enumerate(rows):
             if slots:
                 time.sleep(max(0, (slots[position] - timezone.now()).total_seconds()))
             try:
                 mailer.open()  # once: send_messages() would open and close a connection per message
-                sent += outbox_deliver(outbox_id=outbox_id, mailer=mailer, now=now)
+                sent += outbox_deliver(row=row, mailer=mailer, now=now)
             except Exception as error:
                 # A traceback helps with a bug in a renderer; an SMTP error says all there is to say.
-                logger.warning("Sending outbox email %s failed: %r", outbox_id, error, exc_info=not _mail_error(error))
+                logger.warning("Sending outbox email %s failed: %r", row.pk, error, exc_info=not _mail_error(error))
                 if not _connection_lost(error):
-                    outbox_record_failure(ids=[outbox_id], error=error, now=now)
+                    outbox_record_failure(ids=[row.pk], error=error, now=now)
                     continue
                 # The rest of the batch would meet the same dead connection: they fail with this one.
-                outbox_record_failure(ids=ids[position:], error=error, now=now)
+                outbox_record_failure(ids=[row.pk for row in rows[position:]], error=error, now=now)
                 break
     finally:
         with contextlib.suppress(smtplib.SMTPException, OSError):
@@ -101,23 +101,19 @@ def outbox_send_batch(*, ids, now=None):
     return sent
 
 
-def outbox_deliver(*, outbox_id, mailer=None, now=None):
-    """Send one row unless it was sent already (or another worker holds it); return whether this call sent it.
+def outbox_deliver(*, row, mailer=None, now=None):
+    """Send `row` unless it was sent meanwhile; return whether this call sent it.
 
-    If the send raises, the transaction rolls back: the row stays unsent, and anything the renderer
-    wrote (a claim token) disappears with it, so the next attempt starts clean.
+    The stamp comes first: it locks the row and re-checks that it is unsent (a sweep that took over the
+    row, or staff's retry, may have sent it), and once SMTP has accepted the message only the commit is
+    left. If the send raises, the transaction rolls back: the row stays unsent, and anything the
+    renderer wrote (a claim token) disappears with it, so the next attempt starts clean.
     """
     with transaction.atomic():
-        pending = OutboxEmail.objects.in_state(OutboxState.PENDING).select_for_update(skip_locked=True)
-        row = pending.filter(pk=outbox_id).first()
-        if row is None:
+        pending = OutboxEmail.objects.in_state(OutboxState.PENDING).filter(pk=row.pk)
+        if not pending.update(sent_at=now or timezone.now(), last_error="", failing_since=None):
             return False
         message = render(row)
-        # Stamped before the send, so that once SMTP has accepted the message only the commit is left.
-        row.sent_at = now or timezone.now()
-        row.last_error = ""
-        row.failing_since = None
-        row.save(update_fields=["sent_at", "last_error", "failing_since"])
         if message is not None:
             (mailer or mailers.default).send_messages([message])
     return True

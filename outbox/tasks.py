@@ -12,9 +12,9 @@ def outbox_sweep():
     sends what is due whatever happened to the queue. The task carries no data: a lost message loses nothing.
     """
     batch_size = settings.OUTBOX_BATCH_SIZE
-    ids = outbox_claim(limit=batch_size)
-    if len(ids) == batch_size:
+    rows = outbox_claim(limit=batch_size)
+    if len(rows) == batch_size:
         # More may be due: queue the next batch now (at once, outside a transaction), so that a free
         # worker sends it while this one sends these.
         outbox_sweep.delay_on_commit()
-    return outbox_send_batch(ids=ids)
+    return outbox_send_batch(rows=rows)

@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 def test_a_row_is_sent_once_and_stamped():
     row = claim_email()
 
-    assert outbox_deliver(outbox_id=row.pk) is True
-    assert outbox_deliver(outbox_id=row.pk) is False
+    assert outbox_deliver(row=row) is True
+    assert outbox_deliver(row=row) is False
 
     row.refresh_from_db()
     assert len(mail.outbox) == 1
@@ -68,7 +68,7 @@ def test_an_smtp_refusal_keeps_the_row_and_mints_no_token(smtp_inbox):
     smtp_inbox.refused.add(row.to)
 
     with pytest.raises(Exception, match="No such mailbox"):
-        outbox_deliver(outbox_id=row.pk)
+        outbox_deliver(row=row)
 
     row.refresh_from_db()
     assert row.state == OutboxState.PENDING
@@ -79,7 +79,7 @@ def test_a_revoked_award_closes_its_row_without_sending():
     row = claim_email()
     award_revoke(award=Award.objects.get(pk=row.payload["award_id"]), reason="Error")
 
-    outbox_deliver(outbox_id=row.pk)
+    outbox_deliver(row=row)
 
     row.refresh_from_db()
     assert row.state == OutboxState.SENT

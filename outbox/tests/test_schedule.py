@@ -60,9 +60,9 @@ def test_a_claim_takes_due_rows_oldest_first_and_schedules_their_retry():
     claim_email(sent_at=NOW)
     claim_email(failed_at=NOW)
 
-    ids = outbox_claim(limit=10, now=NOW)
+    claimed = outbox_claim(limit=10, now=NOW)
 
-    assert ids == [older.pk, newer.pk]
+    assert claimed == [older, newer]
     older.refresh_from_db()
     newer.refresh_from_db()
     assert (older.attempts, older.next_attempt_at) == (3, NOW + timedelta(seconds=240))
@@ -77,11 +77,11 @@ def test_a_claimed_row_is_not_claimed_again_until_its_retry_time():
     none_yet = outbox_claim(limit=2, now=NOW + timedelta(seconds=59))
     again = outbox_claim(limit=2, now=NOW + timedelta(seconds=60))
 
-    assert first == [rows[0].pk, rows[1].pk]
-    assert second == [rows[2].pk]
+    assert first == rows[:2]
+    assert second == rows[2:]
     assert none_yet == []
     # Their worker died without a word: they are due again, like a failed attempt.
-    assert again == [rows[0].pk, rows[1].pk]
+    assert again == rows[:2]
 
 
 def test_the_sweep_sends_a_due_row_however_many_attempts_it_took():
@@ -112,7 +112,7 @@ def test_a_full_batch_queues_the_next_one_before_sending(settings, django_captur
 def test_a_batch_goes_out_over_one_smtp_connection(smtp_inbox):
     rows = [claim_email() for _ in range(5)]
 
-    sent = outbox_send_batch(ids=outbox_claim(limit=10))
+    sent = outbox_send_batch(rows=outbox_claim(limit=10))
 
     assert sent == 5
     assert sorted(m["To"] for m in smtp_inbox.wait_for(5)) == sorted(row.to for row in rows)
@@ -124,7 +124,7 @@ def test_a_refused_recipient_is_noted_and_the_batch_goes_on(smtp_inbox):
     first, refused, last = due_email(), due_email(), due_email()
     smtp_inbox.refused.add(refused.to)
 
-    sent = outbox_send_batch(ids=outbox_claim(limit=10, now=NOW), now=NOW)
+    sent = outbox_send_batch(rows=outbox_claim(limit=10, now=NOW), now=NOW)
 
     assert sent == 2
     assert sorted(m["To"] for m in smtp_inbox.wait_for(2)) == sorted([first.to, last.to])
@@ -145,7 +145,7 @@ def test_a_server_that_is_down_fails_the_whole_batch_and_sends_nothing(settings)
     }
     rows = [due_email() for _ in range(3)]
 
-    sent = outbox_send_batch(ids=outbox_claim(limit=10, now=NOW), now=NOW)
+    sent = outbox_send_batch(rows=outbox_claim(limit=10, now=NOW), now=NOW)
 
     assert sent == 0
     for row in OutboxEmail.objects.filter(pk__in=[row.pk for row in rows]):
@@ -161,7 +161,7 @@ def test_the_send_rate_spaces_the_emails_of_a_batch(settings, smtp_inbox):
         claim_email()
 
     started = time.monotonic()
-    outbox_send_batch(ids=outbox_claim(limit=10))
+    outbox_send_batch(rows=outbox_claim(limit=10))
 
     assert time.monotonic() - started >= 4 / 40 - 0.01
 
@@ -200,7 +200,7 @@ def test_a_row_failing_for_the_whole_span_is_marked_failed_and_left_alone():
 def test_a_success_ends_the_run_of_failures(smtp_inbox):
     row = claim_email(failing_since=NOW, last_error="SMTPServerDisconnected: gone")
 
-    outbox_send_batch(ids=outbox_claim(limit=10))
+    outbox_send_batch(rows=outbox_claim(limit=10))
 
     row.refresh_from_db()
     assert (row.state, row.failing_since, row.last_error) == (OutboxState.SENT, None, "")
