@@ -20,6 +20,7 @@ import contextlib
 import logging
 import smtplib
 import time
+from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
@@ -67,10 +68,16 @@ def outbox_claim(*, limit, now=None):
     now = now or timezone.now()
     due = OutboxEmail.objects.due(now).order_by("next_attempt_at", "pk").select_for_update(skip_locked=True)
     rows = list(due[:limit])
+    # One UPDATE per attempt count (a batch mostly shares one), not bulk_update's CASE per row.
+    by_attempts = defaultdict(list)
     for row in rows:
         row.attempts += 1
         row.next_attempt_at = now + retry_delay(row.attempts)
-    OutboxEmail.objects.bulk_update(rows, ["attempts", "next_attempt_at"])
+        by_attempts[row.attempts].append(row)
+    for attempts, claimed in by_attempts.items():
+        OutboxEmail.objects.filter(pk__in=[row.pk for row in claimed]).update(
+            attempts=attempts, next_attempt_at=claimed[0].next_attempt_at
+        )
     return rows
 
 
