@@ -85,27 +85,41 @@ def outbox_send_batch(*, rows, now=None):
     """Send the claimed `rows` over one SMTP connection, at OUTBOX_SEND_RATE; return how many were sent."""
     slots = _send_slots(len(rows), now)
     mailer = mailers.default
-    sent = 0
+    sent = sent_on_connection = 0
     try:
         for position, row in enumerate(rows):
             if slots:
                 time.sleep(max(0, (slots[position] - timezone.now()).total_seconds()))
             try:
-                mailer.open()  # once: send_messages() would open and close a connection per message
-                sent += outbox_deliver(row=row, mailer=mailer, now=now)
+                # Opened once and kept: send_messages() alone would open and close a connection per message.
+                if mailer.open():
+                    sent_on_connection = 0
+                delivered = outbox_deliver(row=row, mailer=mailer, now=now)
             except Exception as error:
                 # A traceback helps with a bug in a renderer; an SMTP error says all there is to say.
                 logger.warning("Sending outbox email %s failed: %r", row.pk, error, exc_info=not _mail_error(error))
                 if not _connection_lost(error):
                     outbox_record_failure(ids=[row.pk], error=error, now=now)
                     continue
-                # The rest of the batch would meet the same dead connection: they fail with this one.
+                _close(mailer)
+                if sent_on_connection:
+                    # A connection that worked was closed (servers cap the messages per connection): this
+                    # email is retried later, the next one goes over a new connection.
+                    outbox_record_failure(ids=[row.pk], error=error, now=now)
+                    continue
+                # A fresh connection failed: the rest of the batch would fail the same way.
                 outbox_record_failure(ids=[row.pk for row in rows[position:]], error=error, now=now)
                 break
+            sent += delivered
+            sent_on_connection += delivered
     finally:
-        with contextlib.suppress(smtplib.SMTPException, OSError):
-            mailer.close()
+        _close(mailer)
     return sent
+
+
+def _close(mailer):
+    with contextlib.suppress(smtplib.SMTPException, OSError):
+        mailer.close()
 
 
 def outbox_deliver(*, row, mailer=None, now=None):

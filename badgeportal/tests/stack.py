@@ -26,12 +26,16 @@ from outbox.models import OutboxEmail
 
 
 class Inbox:
-    """aiosmtpd handler that keeps every message it receives, counts connections and refuses `refused` recipients."""
+    """aiosmtpd handler that keeps every message it receives and counts connections. It refuses `refused`
+    recipients, closes a connection after `messages_per_connection` messages as many providers do, and
+    answers "shutting down" from connection number `down_from_connection` on."""
 
     def __init__(self):
         self.messages = []
         self.connections = 0
         self.refused = set()
+        self.messages_per_connection = None
+        self.down_from_connection = None
         self.arrived = threading.Condition()
         self.port = None
         self._held_address = None
@@ -49,7 +53,15 @@ class Inbox:
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         session.host_name = hostname
         self.connections += 1
+        session.number = self.connections
         return responses
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.down_from_connection and session.number >= self.down_from_connection:
+            return "421 4.3.2 Service shutting down"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refused:
@@ -63,6 +75,9 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        session.messages = getattr(session, "messages", 0) + 1
+        if self.messages_per_connection and session.messages > self.messages_per_connection:
+            return "421 4.7.0 Too many messages on this connection, closing it"
         with self.arrived:
             self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
             self.arrived.notify_all()

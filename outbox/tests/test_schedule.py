@@ -136,6 +136,32 @@ def test_a_refused_recipient_is_noted_and_the_batch_goes_on(smtp_inbox):
     assert "No such mailbox" in refused.last_error
 
 
+def test_a_server_that_closes_the_connection_gets_a_new_one_for_the_rest_of_the_batch(smtp_inbox):
+    smtp_inbox.messages_per_connection = 2
+    rows = [due_email() for _ in range(5)]
+
+    sent = outbox_send_batch(rows=outbox_claim(limit=10, now=NOW), now=NOW)
+
+    assert sent == 4
+    assert smtp_inbox.connections == 2
+    assert smtp_inbox.recipients() == sorted(row.to for row in rows[:2] + rows[3:])
+    assert states(*rows) == [OutboxState.SENT] * 2 + [OutboxState.PENDING] + [OutboxState.SENT] * 2
+    assert "421" in OutboxEmail.objects.get(pk=rows[2].pk).last_error
+
+
+def test_a_new_connection_that_fails_fails_the_rest_of_the_batch(smtp_inbox):
+    smtp_inbox.messages_per_connection = 1
+    smtp_inbox.down_from_connection = 2
+    rows = [due_email() for _ in range(4)]
+
+    sent = outbox_send_batch(rows=outbox_claim(limit=10, now=NOW), now=NOW)
+
+    assert sent == 1
+    assert smtp_inbox.connections == 2  # not one more per remaining email
+    assert states(*rows) == [OutboxState.SENT] + [OutboxState.PENDING] * 3
+    assert "Service shutting down" in OutboxEmail.objects.get(pk=rows[3].pk).last_error
+
+
 def test_a_server_that_is_down_fails_the_whole_batch_and_sends_nothing(settings):
     settings.MAILERS = {
         "default": {
