@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: install install-test run demo test test-integration test-browser lint format worker beat bench bench-jobs clean validate-ob
+.PHONY: install install-test run demo test test-integration test-browser lint format worker beat bench bench-jobs bench-outbox clean validate-ob
 
 $(VENV)/.installed: requirements.txt .python-version
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -78,6 +78,9 @@ bench: install
 
 bench-jobs: install
 	$(PY) bench/jobs/run.py
+
+bench-outbox: install
+	$(PY) bench/outbox/run.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
