@@ -26,6 +26,9 @@ install: $(VENV)/.installed
 
 install-test: install node_modules/.installed
 
+# The demo runs with DEBUG on (runserver then serves static files and media); the settings default is off.
+demo run: export DEBUG ?= True
+
 demo: install
 	$(MANAGE) migrate --noinput
 	SITE_URL=$(SITE_URL) $(MANAGE) load_demo

@@ -35,6 +35,14 @@ def _tasks_in_process_unless_integration(request):
     app.conf.task_always_eager = previous
 
 
+@pytest.fixture
+def admin_user(db):
+    """pytest-django's superuser, with the two-factor authentication the admin requires of staff."""
+    from accounts.tests.factories import UserFactory
+
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
 def require_service(reason):
     """Skip with the reason where a service is missing; fail instead where CI demands every service."""
     if os.environ.get("REQUIRE_SERVICES") == "1":

@@ -1,6 +1,13 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+
+from badgeportal.client_ip import client_ip
+from badgeportal.encryption import fernet
+
+from .known_devices import known_device_for, known_device_remember
+from .services import login_failure_record
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -12,6 +19,37 @@ class AccountAdapter(DefaultAccountAdapter):
         # SITE_NAME, which must be there also when no request is (a confirmation sent from a command).
         context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
         return super().render_mail(template_prefix, email, context, headers)
+
+    def get_client_ip(self, request):
+        return client_ip(request)
+
+    def pre_authenticate(self, request, **credentials):
+        # allauth counts an account's failures under the login typed; a browser that has signed
+        # in to the account before counts under a key of its own instead.
+        device = known_device_for(request, email=credentials.get("email", ""))
+        if device:
+            credentials = {**credentials, "email": f"{credentials['email']} device {device}"}
+        super().pre_authenticate(request, **credentials)
+
+    def authentication_failed(self, request, **credentials):
+        login_failure_record(email=credentials.get("email", ""))
+
+    def post_login(self, request, user, **kwargs):
+        response = super().post_login(request, user, **kwargs)
+        known_device_remember(request, response, user=user)
+        return response
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Keeps two-factor secrets (TOTP keys, the recovery code seed) encrypted in the database."""
+
+    purpose = b"badgeportal mfa secrets"
+
+    def encrypt(self, text):
+        return fernet(self.purpose).encrypt(text.encode()).decode()
+
+    def decrypt(self, encrypted_text):
+        return fernet(self.purpose).decrypt(encrypted_text.encode()).decode()
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

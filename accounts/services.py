@@ -1,13 +1,17 @@
-"""An earner's own data: the export of everything held about them, and the deletion of their account."""
+"""An earner's own data (the export of everything held about them, the deletion of their account) and the
+warning an account's owner gets when its sign-ins keep failing."""
 
+import hashlib
 import logging
 import tempfile
 import zipfile
 from datetime import timedelta
 
+from allauth.account.utils import filter_users_by_email
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -16,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
-from outbox.services import outbox_forget
+from outbox.services import outbox_enqueue, outbox_forget
 
 from . import personal_data
 from .models import UNFINISHED_EXPORT, DataExport, DataExportStatus
@@ -184,3 +188,22 @@ def _audit_deletion(user, *, actor, cleared):
             )
         ]
     )
+
+
+LOGIN_FAILURES_EMAIL = "login_failures"
+ALERT_WINDOW = 24 * 60 * 60
+
+
+def login_failure_record(*, email):
+    """Count a failed sign-in for `email`; the account's owner hears of it once the count reaches the threshold.
+
+    The count lives a day from the first failure, so a steady attack sends at most one email a day.
+    An address with no account is counted too but never written to.
+    """
+    key = "login-failures:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    cache.add(key, 0, timeout=ALERT_WINDOW)
+    failures = cache.incr(key)
+    if failures != settings.LOGIN_FAILURE_ALERT_THRESHOLD:
+        return
+    for user in filter_users_by_email(email, is_active=True, prefer_verified=True)[:1]:
+        outbox_enqueue(kind=LOGIN_FAILURES_EMAIL, to=user.email, payload={"user_id": user.pk, "failures": failures})

@@ -1,4 +1,8 @@
 from auditlog.middleware import AuditlogMiddleware
+from django.conf import settings
+from django.shortcuts import render
+
+from .client_ip import client_ip
 
 
 class AuditActorMiddleware(AuditlogMiddleware):
@@ -7,8 +11,8 @@ class AuditActorMiddleware(AuditlogMiddleware):
     The actor stays the lazy `request.user`, read only when an entry is written: the stock middleware loads
     the user on every request, and public pages answer from the cache without touching the database.
 
-    The address is the one the connection came from, not the first `X-Forwarded-For` entry, which any client
-    can write: an audit trail must not record an address the actor chose.
+    The address is the client's as our own proxies report it (`client_ip`), not the first `X-Forwarded-For`
+    entry, which any client can write: an audit trail must not record an address the actor chose.
     """
 
     @staticmethod
@@ -17,4 +21,27 @@ class AuditActorMiddleware(AuditlogMiddleware):
 
     @staticmethod
     def _get_remote_addr(request):
-        return request.META.get("REMOTE_ADDR")
+        return client_ip(request)
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose declared body is larger than MAX_REQUEST_BYTES before anything reads it.
+
+    Django reads a multipart upload whole (to memory or a temporary file) before a form can look at the
+    file's size, so a 300 MB POST to /verify/ was received in full only to be told the file is too big.
+    It sits last so the refusal page gets the session, user and CSP nonce, and still answers before any
+    view middleware (CSRF reads the body to find its token).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django then reads no body at all
+        if length > settings.MAX_REQUEST_BYTES:
+            context = {"limit_mb": settings.MAX_REQUEST_BYTES / (1024 * 1024)}
+            return render(request, "413.html", context, status=413)
+        return self.get_response(request)

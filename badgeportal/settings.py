@@ -15,8 +15,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
-# The embedded defaults run the demo; production sets DEBUG=False (see .env.example).
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless asked for: a server started without DEBUG set must not show tracebacks and settings to the world.
+# `make run` and `make demo` set DEBUG=True.
+DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-in-production")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
     "django_ratelimit",
     "badgeportal",  # the project's own commands (check_services)
     "auditlog",
@@ -62,9 +64,19 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Names the signed-in user as the actor of audit-trail entries (django-auditlog).
     "badgeportal.middleware.AuditActorMiddleware",
+    "accounts.middleware.StaffMFARequiredMiddleware",
     # Turns django-ratelimit's refusal (a PermissionDenied) into RATELIMIT_VIEW's 429.
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # Answers 413 to a body over MAX_REQUEST_BYTES before anything reads it.
+    "badgeportal.middleware.RequestSizeLimitMiddleware",
 ]
+
+# The largest request anyone needs to send is a 2 MB badge image with its form. A larger declared body is
+# refused with 413 before a byte of it is read; the proxy in front should refuse it first (README, Production).
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=3 * 1024 * 1024)
+# Whatever passes that cap is small enough to hold in memory: no temporary files for uploads.
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 
 ROOT_URLCONF = "badgeportal.urls"
 WSGI_APPLICATION = "badgeportal.wsgi.application"
@@ -106,6 +118,11 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else 
 # django-ratelimit only lists django-redis (W001); the per-process cache (E003) is fine for the demo.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + ([] if REDIS_URL else ["django_ratelimit.E003"])
 RATELIMIT_VIEW = "badgeportal.views.rate_limited"
+# Behind a proxy, REMOTE_ADDR is the proxy's: rate limits (ours and allauth's) count by the client
+# address the proxies report in X-Forwarded-For instead; see badgeportal/client_ip.py.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_PROXY else 0)
+RATELIMIT_IP_META_KEY = "badgeportal.client_ip.client_ip"
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -148,6 +165,7 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+ACCOUNT_FORMS = {"signup": "accounts.signup.SignupForm"}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_MAX_EMAIL_ADDRESSES = 10
@@ -196,6 +214,22 @@ SOCIALACCOUNT_PROVIDERS = {
         + _oidc_apps("linkedin", "LinkedIn", "https://www.linkedin.com/oauth"),
     }
 }
+# Failed sign-ins, in allauth's rate syntax: strict per client address, looser per account, each
+# tier a longer wait. A browser that has signed in to the account before counts against a budget
+# of its own, so a stranger's failures never lock the owner out of it (accounts/known_devices.py).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env("LOGIN_FAILED_RATE_LIMITS", default="10/5m/ip,30/h/ip,100/d/ip,20/15m/key,60/h/key,150/d/key"),
+}
+KNOWN_DEVICE_DAYS = env.int("KNOWN_DEVICE_DAYS", default=180)
+# The owner is emailed once a day when their account sees this many failed sign-ins (0: never).
+LOGIN_FAILURE_ALERT_THRESHOLD = env.int("LOGIN_FAILURE_ALERT_THRESHOLD", default=10)
+
+# Two-factor authentication for everyone who wants it; staff must have it to open the admin.
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = SITE_NAME
+STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=True)
 
 # EMAIL_URL: consolemail:// (default, printed where the process runs), smtp://user:pass@host:port,
 # smtp+tls://... or smtp+ssl://...
@@ -221,11 +255,18 @@ CLAIM_LINK_DAYS = env.int("CLAIM_LINK_DAYS", default=30)
 CLAIM_SESSION_MINUTES = env.int("CLAIM_SESSION_MINUTES", default=15)
 # Claim link attempts allowed per client address; guessing tokens is pointless, but cheap to slow.
 CLAIM_RATE_LIMIT = env("CLAIM_RATE_LIMIT", default="30/m")
-# Share-by-email sends per earner; each send may go to up to 10 addresses.
+# Share-by-email: sends per earner (each to up to 10 addresses), then emails per earner and emails to any one
+# address (from all earners) over the last 24 hours.
 SHARE_EMAIL_RATE_LIMIT = env("SHARE_EMAIL_RATE_LIMIT", default="10/h")
-# Badge verification re-fetches our own published data; these bound what one client may ask for.
+SHARE_EMAIL_DAILY_LIMIT = env.int("SHARE_EMAIL_DAILY_LIMIT", default=30)
+SHARE_EMAIL_RECIPIENT_DAILY_LIMIT = env.int("SHARE_EMAIL_RECIPIENT_DAILY_LIMIT", default=3)
+# Badge verification reads our own badges' data directly and fetches only other issuers' (OB 2.0 hosted
+# assertions): one deadline in seconds per document (lookup, connect, redirects, body) and a size cap. Private,
+# loopback and link-local addresses are refused, except the `address:port` pairs listed (tests list a local fake).
 VERIFY_RATE_LIMIT = env("VERIFY_RATE_LIMIT", default="20/m")
-VERIFY_FETCH_TIMEOUT = env.float("VERIFY_FETCH_TIMEOUT", default=5.0)
+VERIFY_FETCH_TIMEOUT = env.float("VERIFY_FETCH_TIMEOUT", default=3.0)
+VERIFY_FETCH_MAX_BYTES = env.int("VERIFY_FETCH_MAX_BYTES", default=1024 * 1024)
+VERIFY_FETCH_ALLOW_PRIVATE = env.list("VERIFY_FETCH_ALLOW_PRIVATE", default=[])
 
 # An earner's data export: how long its download link works, and how many an account may ask for.
 DATA_EXPORT_LINK_DAYS = env.int("DATA_EXPORT_LINK_DAYS", default=7)
@@ -297,7 +338,7 @@ if S3_BUCKET:
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Security. Production sets SITE_URL to an https origin and these follow.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=False) else None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS

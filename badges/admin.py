@@ -5,7 +5,13 @@ from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
-from .awards.services import award_issue, award_replace_email, award_resend, award_revoke
+from .awards.services import (
+    award_issue,
+    award_replace_email,
+    award_resend,
+    award_revoke,
+    normalize_recipient_name,
+)
 from .catalog.forms import BadgeTemplateAdminForm, CertificationAdminForm, ExamAdminForm
 from .models import Award, AwardState, BadgeTemplate, Certification, ClaimToken, Exam, Issuer, IssuerKey, ShareCount
 from .openbadges.keys import issuer_key_rotate
@@ -76,6 +82,9 @@ class AwardIssueForm(forms.ModelForm):
         model = Award
         fields = ["template", "recipient_email", "recipient_name", "issued_on", "expires_on"]
         help_texts = {"expires_on": "Leave empty to use the badge's validity period, if it has one."}
+
+    def clean_recipient_name(self):
+        return normalize_recipient_name(self.cleaned_data["recipient_name"])
 
 
 @admin.register(Award)

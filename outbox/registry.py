@@ -10,7 +10,8 @@ no longer makes sense (the award was revoked meanwhile); the row is then marked 
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 
 _renderers = {}
 
@@ -31,13 +32,19 @@ def render(row):
     return renderer(row)
 
 
+def _render_text(template_name, context):
+    """Render a subject or plain-text body without autoescape, whatever the template says: it is not HTML,
+    and "Ada's badge" must not arrive as "Ada&#x27;s badge"."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
+
+
 def templated_email(*, to, template, context, reply_to=None):
     """Build an HTML + plain-text email from `<template>_subject.txt`, `.txt` and `.html`."""
     context = {"SITE_URL": settings.SITE_URL, "SITE_NAME": settings.SITE_NAME, **context}
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    subject = " ".join(_render_text(f"{template}_subject.txt", context).split())
     message = EmailMultiAlternatives(
         subject=subject,
-        body=render_to_string(f"{template}.txt", context),
+        body=_render_text(f"{template}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
         reply_to=reply_to or [],

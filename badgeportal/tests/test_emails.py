@@ -72,7 +72,13 @@ def _support_reply_row():
     return OutboxEmail(kind="support_reply", to="asker@example.com", payload=payload)
 
 
+def _login_failures_row():
+    user = UserFactory(full_name=TRICKY)
+    return OutboxEmail(kind="login_failures", to=user.email, payload={"user_id": user.pk, "failures": 10})
+
+
 OUTBOX_ROWS = {
+    "login_failures": _login_failures_row,
     "claim": _claim_row,
     "share": _share_row,
     "support_ack": _support_ack_row,

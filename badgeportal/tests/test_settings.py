@@ -59,3 +59,23 @@ def test_sign_in_providers_are_enabled_only_by_their_client_ids():
     assert _oidc_apps({"MICROSOFT_OIDC_CLIENT_ID": "ms", "MICROSOFT_OIDC_TENANT": "contoso.example"}) == (
         "[('microsoft', 'https://login.microsoftonline.com/contoso.example/v2.0')]"
     )
+
+
+def test_debug_is_off_unless_asked_for():
+    show_debug = ["shell", "--no-imports", "-c", "from django.conf import settings; print(settings.DEBUG)"]
+
+    assert _manage(*show_debug, env={}).stdout.strip() == "False"
+    assert _manage(*show_debug, env={"DEBUG": "True"}).stdout.strip() == "True"
+
+
+def test_make_run_and_make_demo_turn_debug_on():
+    # Each recipe line prints the DEBUG it runs with instead of running manage.py; the venv is taken as built.
+    def debug_in(target):
+        command = ["make", "-s", "-o", ".venv/.installed", target, "MANAGE=printenv DEBUG #"]
+        result = subprocess.run(
+            command, cwd=settings.BASE_DIR, env={"PATH": os.environ["PATH"]}, capture_output=True, text=True, check=True
+        )
+        return set(result.stdout.split())
+
+    assert debug_in("demo") == {"True"}
+    assert debug_in("run") == {"True"}

@@ -2,12 +2,13 @@
 
 import hashlib
 import secrets
+import unicodedata
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import MaxLengthValidator, validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,9 +25,26 @@ def normalize_email(email):
     email = (email or "").strip().lower()
     try:
         validate_email(email)
+        MaxLengthValidator(Award._meta.get_field("recipient_email").max_length)(email)
     except ValidationError:
         raise ValidationError(f"“{email}” is not a valid email address.", code="invalid_email") from None
     return email
+
+
+def normalize_recipient_name(name):
+    """The name printed on the badge: one line of text that fits its column (PostgreSQL refuses NUL)."""
+    name = (name or "").strip()
+    max_length = Award._meta.get_field("recipient_name").max_length
+    if not name:
+        raise ValidationError("The recipient's name is required.", code="name_required")
+    if any(unicodedata.category(character) == "Cc" for character in name):
+        raise ValidationError(
+            "The recipient's name contains a control character (such as NUL or a line break); use plain text.",
+            code="name_control_character",
+        )
+    if len(name) > max_length:
+        raise ValidationError(f"The recipient's name is longer than {max_length} characters.", code="name_too_long")
+    return name
 
 
 def add_months(day, months):
@@ -52,9 +70,7 @@ def award_issue(*, template, email, name, issued_on=None, expires_on=None):
     wallet, still waiting for acceptance.
     """
     email = normalize_email(email)
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError("The recipient's name is required.", code="name_required")
+    name = normalize_recipient_name(name)
     issued_on = issued_on or timezone.localdate()
     if expires_on is None and template.validity_months:
         expires_on = add_months(issued_on, template.validity_months)
@@ -231,11 +247,23 @@ CLAIM_PROBLEM_MESSAGES = {
 }
 
 
+# Said when the badge is no longer in the state the click expected: another tab, or the other button
+# pressed at the same moment, got there first.
+STATE_ALREADY = {
+    AwardState.PENDING: "This badge is still waiting for you to accept it.",
+    AwardState.ACCEPTED: "You already accepted this badge.",
+    AwardState.DECLINED: "You already declined this badge.",
+}
+
+
 def _change_state(award, *, allowed_from, to):
+    """Call inside a transaction: the row is locked and read again, so of two changes sent at once
+    the second sees the first one's state and is refused, instead of both reporting success."""
+    award.refresh_from_db(from_queryset=Award.objects.select_for_update())
     if award.is_revoked:
         raise ValidationError("This badge has been revoked by its issuer.", code="revoked")
     if award.state not in allowed_from:
-        raise ValidationError(f"A {award.get_state_display().lower()} badge cannot be {to}.", code="bad_state")
+        raise ValidationError(STATE_ALREADY[award.state], code="bad_state")
     award.state = to
     if to == AwardState.ACCEPTED:
         award.accepted_at = timezone.now()
@@ -250,6 +278,7 @@ def award_accept(*, award):
     return award
 
 
+@transaction.atomic
 def award_decline(*, award):
     return _change_state(award, allowed_from={AwardState.PENDING}, to=AwardState.DECLINED)
 

@@ -1,33 +1,21 @@
 """Issuer signing keys: generate, rotate, encrypt at rest, publish as JWK."""
 
-import base64
 import secrets
 
-from cryptography.fernet import Fernet, MultiFernet
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from jwt.algorithms import RSAAlgorithm
 
+from badgeportal.encryption import fernet
 from badges.models import IssuerKey
 
 ALGORITHM = "RS256"
 
 
-def _fernet_for(secret):
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"badgeportal issuer keys").derive(
-        secret.encode()
-    )
-    return Fernet(base64.urlsafe_b64encode(derived))
-
-
 def _fernet():
-    """Encrypt with SECRET_KEY; also decrypt with SECRET_KEY_FALLBACKS so rotating the secret keeps keys usable."""
-    secrets_in_order = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    return MultiFernet([_fernet_for(secret) for secret in secrets_in_order])
+    return fernet(b"badgeportal issuer keys")
 
 
 def private_key_of(issuer_key):

@@ -1,26 +1,28 @@
 """Verify a badge from what its issuer publishes, the way an outside verifier would.
 
-Everything is fetched over HTTP from SITE_URL, never read from the database, so the report shows
-what the rest of the world sees. Only addresses on SITE_URL's origin are fetched: this page
-verifies badges issued here, and fetching arbitrary addresses would let anyone make the server
-call out. Every failure, including network ones, becomes a failed check, never an error page.
+The checks read the published documents: the hosted assertion, its badge class and issuer, and for our own
+badges the signed Open Badges 3.0 credential, its key and the issuer's revocation list. A document at one of
+our own addresses is read directly (`documents`), never fetched from our own server: a verify request that
+asked its own server over HTTP held a second worker, or waited for its own until it timed out. Another
+issuer's Open Badges 2.0 assertion is fetched through `remote`, which keeps those requests off private
+networks and bounded in time and size. Every failure, including network ones, becomes a failed check, never
+an error page.
 """
 
 import json
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import jwt
 from django.conf import settings
 from django.urls import Resolver404, resolve, reverse
 from jwt.algorithms import RSAAlgorithm
 
-from . import baking, ob2, ob3
+from . import baking, documents, ob2, ob3, remote
+from .remote import FetchError
 
-MAX_RESPONSE_BYTES = 1024 * 1024
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 @dataclass
@@ -47,26 +49,41 @@ class Report:
         )
 
 
-class FetchError(Exception):
-    pass
+def _origin(url):
+    parts = urlsplit(url)
+    return parts.scheme, parts.hostname, parts.port or DEFAULT_PORTS.get(parts.scheme)
 
 
-def _on_site(url):
-    return isinstance(url, str) and url.startswith(settings.SITE_URL + "/")
+def is_own(url):
+    """Whether `url` is an address on this site (SITE_URL's scheme, host and port, however written)."""
+    try:
+        return isinstance(url, str) and _origin(url) == _origin(settings.SITE_URL)
+    except ValueError:  # a port that is not a number, an unclosed IPv6 bracket
+        return False
+
+
+def _resolve_own(url):
+    try:
+        return resolve(unquote(urlsplit(url).path))
+    except Resolver404:
+        return None
+
+
+def _read_own(url):
+    """The status and body our endpoint would answer for `url`, built here without a request."""
+    match = _resolve_own(url)
+    read = documents.BY_URL_NAME.get(match.url_name) if match else None
+    document = read(**match.kwargs) if read else documents.NOT_FOUND
+    return document.status, document.body.encode()
 
 
 def fetch(url):
-    """Return (status, body) for a URL on this site; raise FetchError when there is no answer."""
-    if not _on_site(url):
-        raise FetchError(f"{url!r} is not on {settings.SITE_URL}, the only site this page verifies.")
-    request = urllib.request.Request(url, headers={"Accept": "application/ld+json, application/json, */*"})  # noqa: S310
-    try:
-        with urllib.request.urlopen(request, timeout=settings.VERIFY_FETCH_TIMEOUT) as response:  # noqa: S310
-            return response.status, response.read(MAX_RESPONSE_BYTES)
-    except urllib.error.HTTPError as error:
-        return error.code, error.read(MAX_RESPONSE_BYTES)
-    except (urllib.error.URLError, TimeoutError, OSError, ValueError) as error:
-        raise FetchError(f"The issuer's site did not answer ({error}).") from None
+    """Return (status, body) for a published document; raise FetchError when there is no answer."""
+    if not isinstance(url, str) or not url:
+        raise FetchError("The record does not give this document's address.")
+    if is_own(url):
+        return _read_own(url)
+    return remote.fetch(url)
 
 
 def fetch_json(url):
@@ -78,14 +95,9 @@ def fetch_json(url):
 
 
 def public_id_from_url(url):
-    """The award a URL on this site names (assertion, credential or badge page), or None."""
-    if not _on_site(url):
-        return None
-    try:
-        match = resolve(urlsplit(url).path)
-    except Resolver404:
-        return None
-    return match.kwargs.get("public_id")
+    """The award an address on this site names (assertion, credential or badge page), or None."""
+    match = _resolve_own(url) if is_own(url) else None
+    return match.kwargs.get("public_id") if match else None
 
 
 def _parse_time(text):
@@ -98,8 +110,17 @@ def _nice(moment):
 
 
 def verify_award(public_id, *, email="", baked_assertion=None, token=None):
-    """Re-check the award behind `public_id` from its hosted assertion and its OB 3.0 credential."""
+    """Re-check one of our own awards from its hosted assertion and its Open Badges 3.0 credential."""
     url = ob2.absolute(reverse("ob2_assertion", args=[public_id]))
+    return _verify(url, public_id, email=email, baked_assertion=baked_assertion, token=token)
+
+
+def verify_hosted(url, *, email="", baked_assertion=None):
+    """Re-check another issuer's Open Badges 2.0 hosted assertion, fetched from its site."""
+    return _verify(url, None, email=email, baked_assertion=baked_assertion)
+
+
+def _verify(url, public_id, *, email, baked_assertion, token=None):
     report = Report(assertion_url=url)
     try:
         _run_checks(report, public_id, url, email=email, baked_assertion=baked_assertion, token=token)
@@ -120,7 +141,7 @@ def _run_checks(report, public_id, url, *, email, baked_assertion, token):
         _check_recipient(report, assertion, email)
         if baked_assertion is not None:
             _check_baked(report, assertion, baked_assertion)
-        if token is None:
+        if token is None and public_id is not None:
             token = _fetch_credential(report, public_id)
     # A credential someone holds is checked even when the hosted record is gone: its own
     # revocation list entry is what a wallet would look at.
@@ -246,10 +267,7 @@ def _fetch_credential(report, public_id):
 
 def _key_for(kid):
     """The published public key a token names, or raise FetchError / ValueError."""
-    try:
-        match = resolve(urlsplit(kid).path) if _on_site(kid) else None
-    except Resolver404:
-        match = None
+    match = _resolve_own(kid) if is_own(kid) else None
     if match is None or match.url_name != "ob3_issuer_key":
         raise ValueError("The credential names a signing key this issuer does not publish.")
     status, jwk = fetch_json(kid)
@@ -345,11 +363,20 @@ def verify_submission(*, image=None, url="", token="", email=""):
     if image is not None:
         return _verify_png(image, email)
     if url:
-        public_id = public_id_from_url(url)
-        if public_id is None:
-            return Report(problem=f"That address is not a badge issued on {settings.SITE_URL}.")
-        return verify_award(public_id, email=email)
+        return _verify_address(url, email)
     return _verify_token(token, email)
+
+
+def _verify_address(url, email, baked_assertion=None):
+    """Our own badge by the award its address names; another site's as a hosted Open Badges 2.0 assertion."""
+    if not is_own(url):
+        if not url.lower().startswith(("http://", "https://")):
+            return Report(problem="The badge's address is not a web address (http or https).")
+        return verify_hosted(url, email=email, baked_assertion=baked_assertion)
+    public_id = public_id_from_url(url)
+    if public_id is None:
+        return Report(problem=f"That address on {settings.SITE_URL} is not a badge.")
+    return verify_award(public_id, email=email, baked_assertion=baked_assertion)
 
 
 def _verify_token(token, email, baked_assertion=None):
@@ -357,9 +384,12 @@ def _verify_token(token, email, baked_assertion=None):
         jti = jwt.decode(token, options={"verify_signature": False}).get("jti", "")
     except jwt.PyJWTError:
         return Report(problem="That text is not a signed Open Badges 3.0 credential (a JWT).")
-    public_id = public_id_from_url(jti if isinstance(jti, str) else "")
+    public_id = public_id_from_url(jti)
     if public_id is None:
-        return Report(problem=f"That credential was not issued on {settings.SITE_URL}.")
+        return Report(
+            problem=f"That credential was not issued on {settings.SITE_URL}; this page checks signed Open Badges "
+            "3.0 credentials only for badges issued here. Another issuer's badge can be checked by its address."
+        )
     return verify_award(public_id, email=email, token=token, baked_assertion=baked_assertion)
 
 
@@ -370,17 +400,16 @@ def _verify_png(png_bytes, email):
         baking.check_png_decodes(png_bytes)
     except baking.BakingError as error:
         return Report(problem=str(error))
+    baked = _baked_assertion(assertion_text)
+    baked_assertion = baked if isinstance(baked, dict) else None
     if token:
-        baked = _baked_assertion(assertion_text)
-        return _verify_token(token.strip(), email, baked_assertion=baked if isinstance(baked, dict) else None)
+        return _verify_token(token.strip(), email, baked_assertion=baked_assertion)
     if not assertion_text:
         return Report(problem="This PNG carries no Open Badges data: it is an image, not a baked badge.")
-    baked = _baked_assertion(assertion_text)
-    url = baked.get("id", "") if isinstance(baked, dict) else baked
-    public_id = public_id_from_url(url)
-    if public_id is None:
-        return Report(problem=f"The badge baked into this image was not issued on {settings.SITE_URL}.")
-    return verify_award(public_id, email=email, baked_assertion=baked if isinstance(baked, dict) else None)
+    url = baked.get("id") if baked_assertion else baked
+    if not isinstance(url, str) or not url:
+        return Report(problem="The badge baked into this image does not give the address of its record.")
+    return _verify_address(url, email, baked_assertion=baked_assertion)
 
 
 def _baked_assertion(text):

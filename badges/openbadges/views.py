@@ -13,12 +13,9 @@ from django.shortcuts import render
 from django_ratelimit.decorators import ratelimit
 
 from ..public.selectors import public_award_or_404
-from . import baking, ob2, ob3, selectors, verification
+from . import baking, documents, ob2, ob3, verification
 from .forms import AwardVerifyForm, VerifyForm
 from .selectors import CREDENTIAL_RELATED, public_award
-
-LD_JSON = "application/ld+json"
-VC_JWT = "application/vc+jwt"
 
 
 def _cors(response):
@@ -26,16 +23,12 @@ def _cors(response):
     return response
 
 
-def _json_text(body, status=200, content_type=LD_JSON):
-    return _cors(HttpResponse(body, content_type=f"{content_type}; charset=utf-8", status=status))
+def _serve(document):
+    return _cors(HttpResponse(document.body, content_type=document.content_type, status=document.status))
 
 
-def _json(data, status=200, content_type=LD_JSON):
-    return _json_text(ob2.dumps(data), status=status, content_type=content_type)
-
-
-def _not_found():
-    return _json({"error": "not_found", "detail": "Nothing public lives at this address."}, status=404)
+def _json(data, status=200):
+    return _serve(documents.json_document(data, status=status))
 
 
 def _machine_readable(view):
@@ -55,28 +48,22 @@ def _machine_readable(view):
 @_machine_readable
 def ob_not_found(request, rest):
     """Any other address under /ob/ answers JSON too, never the HTML 404 page."""
-    return _not_found()
+    return _serve(documents.NOT_FOUND)
 
 
 @_machine_readable
 def ob2_issuer(request, slug):
-    issuer = selectors.issuer(slug)
-    return _json(ob2.issuer_json(issuer)) if issuer else _not_found()
+    return _serve(documents.issuer(slug))
 
 
 @_machine_readable
 def ob2_badgeclass(request, slug):
-    template = selectors.badge_template(slug)
-    return _json(ob2.cached_badgeclass_json(template)) if template else _not_found()
+    return _serve(documents.badgeclass(slug))
 
 
 @_machine_readable
 def ob2_assertion(request, public_id):
-    answer = ob2.cached_assertion(public_id)
-    if answer is None:
-        return _not_found()
-    status, body = answer
-    return _json_text(body, status=status)
+    return _serve(documents.assertion(public_id))
 
 
 def _png(content, filename):
@@ -88,7 +75,7 @@ def _png(content, filename):
 def _unbakeable(award):
     """The JSON answer when there is no baked image to give, or None when there is."""
     if award is None or not award.template.image:
-        return _not_found()
+        return _serve(documents.NOT_FOUND)
     if award.is_revoked:
         return _json(ob2.revoked_json(award), status=410)
     return None
@@ -116,37 +103,22 @@ def award_baked_ob3_png(request, public_id):
 
 @_machine_readable
 def award_credential_jwt(request, public_id):
-    award = public_award(public_id, CREDENTIAL_RELATED)
-    if award is None:
-        return _not_found()
-    if award.is_revoked:
-        return _json(ob2.revoked_json(award), status=410)
-    return _cors(HttpResponse(ob3.credential_jwt(award), content_type=VC_JWT))
+    return _serve(documents.credential_jwt(public_id))
 
 
 @_machine_readable
 def award_credential_json(request, public_id):
-    award = public_award(public_id, CREDENTIAL_RELATED)
-    if award is None:
-        return _not_found()
-    if award.is_revoked:
-        return _json(ob2.revoked_json(award), status=410)
-    return _json(ob3.cached_credential_json(award))
+    return _serve(documents.credential_json(public_id))
 
 
 @_machine_readable
 def ob3_issuer_key(request, kid):
-    """Retired keys stay published: credentials they signed must keep verifying."""
-    key = selectors.issuer_key(kid)
-    return _json(key.public_jwk, content_type="application/jwk+json") if key else _not_found()
+    return _serve(documents.issuer_key(kid))
 
 
 @_machine_readable
 def ob3_status_list(request, slug):
-    issuer = selectors.issuer(slug)
-    if issuer is None:
-        return _not_found()
-    return _cors(HttpResponse(ob3.status_list_jwt(issuer, selectors.revoked_award_ids(issuer)), content_type=VC_JWT))
+    return _serve(documents.status_list(slug))
 
 
 @ratelimit(key="ip", rate=settings.VERIFY_RATE_LIMIT, method=ratelimit.ALL, block=True)

@@ -1,12 +1,15 @@
 """The earner's sharing and privacy actions: counted share clicks, badges sent by email, the visibility switch."""
 
 import re
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 
+from outbox.models import OutboxEmail
 from outbox.services import outbox_enqueue
 
 from ..awards.services import normalize_email
@@ -50,6 +53,28 @@ def parse_recipients(text):
     return addresses
 
 
+def _check_daily_limits(earner_id, recipients):
+    """Each email carries the earner's free text to an address they typed: cap what one earner sends, and what
+    any one address receives from everyone, over the last 24 hours (counted from the outbox rows themselves)."""
+    recent = OutboxEmail.objects.filter(kind=SHARE_EMAIL, created_at__gte=timezone.now() - timedelta(days=1))
+    per_earner = settings.SHARE_EMAIL_DAILY_LIMIT
+    left = per_earner - recent.filter(payload__earner_id=earner_id).count()
+    if len(recipients) > left:
+        raise ValidationError(
+            f"You can send up to {per_earner} badge emails a day; you have {max(left, 0)} left for now.",
+            code="daily_limit",
+        )
+    per_address = settings.SHARE_EMAIL_RECIPIENT_DAILY_LIMIT
+    full = recent.filter(to__in=recipients).values("to").annotate(sent=Count("pk")).filter(sent__gte=per_address)
+    if full:
+        addresses = ", ".join(sorted(row["to"] for row in full))
+        raise ValidationError(
+            f"We send at most {per_address} shared badges a day to one address, and {addresses} has had them. "
+            "Try again tomorrow.",
+            code="recipient_daily_limit",
+        )
+
+
 @transaction.atomic
 def award_share_by_email(*, award, recipients, message=""):
     """Queue one email per address; each names the earner and the badge and links its public page."""
@@ -58,10 +83,9 @@ def award_share_by_email(*, award, recipients, message=""):
     message = (message or "").strip()
     if len(message) > MAX_EMAIL_MESSAGE:
         raise ValidationError(f"Keep the message under {MAX_EMAIL_MESSAGE} characters.", code="message_too_long")
-    rows = [
-        outbox_enqueue(kind=SHARE_EMAIL, to=address, payload={"award_id": award.pk, "message": message})
-        for address in recipients
-    ]
+    _check_daily_limits(award.earner_id, recipients)
+    payload = {"award_id": award.pk, "earner_id": award.earner_id, "message": message}
+    rows = [outbox_enqueue(kind=SHARE_EMAIL, to=address, payload=payload) for address in recipients]
     share_click_record(award=award, channel=ShareChannel.EMAIL)
     return rows
 

@@ -24,7 +24,7 @@ def _sign_in(page, user):
     page.goto(reverse("account_login"))
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()
     page.wait_for_url("**" + reverse("wallet"))
 
 

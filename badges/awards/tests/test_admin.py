@@ -47,6 +47,20 @@ def test_admin_refuses_a_bad_address_with_a_message(staff_client):
     assert not Award.objects.exists()
 
 
+def test_admin_refuses_a_name_with_a_control_character(staff_client):
+    template = BadgeTemplateFactory()
+
+    response = staff_client.post(
+        reverse("admin:badges_award_add"),
+        {"template": template.pk, "recipient_email": "n@example.com", "recipient_name": "Noor\x07Ali",
+         "issued_on": "2026-11-01"},
+    )  # fmt: skip
+
+    assert response.status_code == 200
+    assert "contains a control character" in response.text
+    assert not Award.objects.exists()
+
+
 def test_resend_action_queues_a_claim_email_for_pending_badges_only(staff_client):
     pending = AwardFactory()
     accepted = AcceptedAwardFactory()

@@ -56,7 +56,7 @@ def test_claim_then_sign_in_as_another_account_collects_the_badge_without_the_ad
 
     page.get_by_label("Email").fill("rita.personal@example.com")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()
 
     page.wait_for_url("**" + reverse("wallet"))
     assert page.get_by_text("“Data Analyst” is in your wallet").is_visible()

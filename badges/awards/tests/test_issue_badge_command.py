@@ -64,6 +64,11 @@ def test_the_template_validity_sets_the_expiry(exam_template):
         (["--template", "az-900", "--email", "not-an-address", "--name", "A"], "not a valid email address"),
         (["--template", "XX-000", "--email", "a@example.com", "--name", "A"], "No badge template matches"),
         (["--template", "az-900", "--email", "a@example.com", "--name", "  "], "name is required"),
+        (["--template", "az-900", "--email", "a@example.com", "--name", "Ana\x00Ruiz"], "control character"),
+        (["--template", "az-900", "--email", "a@example.com", "--name", "Ana\nRuiz"], "control character"),
+        (["--template", "az-900", "--email", "a@example.com", "--name", "A" * 201], "longer than 200 characters"),
+        (["--template", "az-900", "--email", "a" * 250 + "@example.com", "--name", "A"], "not a valid email address"),
+        (["--template", "az-\x00900", "--email", "a@example.com", "--name", "A"], "No badge template matches"),
         (["--template", "az-900", "--email", "a@example.com", "--name", "A", "--issued-on", "31/1/25"], "not a date"),
         (
             ["--template", "az-900", "--email", "a@example.com", "--name", "A", "--issued-on", "2025-01-31",

@@ -11,13 +11,11 @@ from badges.models import BadgeTemplate
 def find_template(reference):
     """A badge template by slug, exam code (AZ-900) or exact certification name."""
     reference = reference.strip()
-    template = (
-        BadgeTemplate.objects.filter(
-            Q(slug=reference.lower()) | Q(exam__code__iexact=reference) | Q(certification__name__iexact=reference)
-        )
-        .order_by("pk")
-        .first()
+    matches = BadgeTemplate.objects.filter(
+        Q(slug=reference.lower()) | Q(exam__code__iexact=reference) | Q(certification__name__iexact=reference)
     )
+    # PostgreSQL refuses NUL in a query; no template has one in its name.
+    template = None if "\x00" in reference else matches.order_by("pk").first()
     if template is None:
         raise CommandError(
             f"No badge template matches “{reference}”. Use a template slug, an exam code or a certification name."

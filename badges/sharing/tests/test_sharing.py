@@ -1,6 +1,6 @@
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree
 
@@ -8,6 +8,7 @@ import pytest
 import qrcode
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from accounts.tests.factories import UserFactory
@@ -206,7 +207,9 @@ def test_email_share_queues_one_row_per_address(client, award):
     assert response.status_code == 302
     rows = OutboxEmail.objects.filter(kind="share")
     assert sorted(rows.values_list("to", flat=True)) == ["a@example.com", "b@example.com", "c@example.com"]
-    assert all(row.payload == {"award_id": award.pk, "message": "Have a look!"} for row in rows)
+    assert all(
+        row.payload == {"award_id": award.pk, "earner_id": award.earner_id, "message": "Have a look!"} for row in rows
+    )
     assert ShareCount.objects.get(award=award, channel="email").clicks == 1
 
 
@@ -292,6 +295,56 @@ def test_email_share_is_rate_limited_per_user(client, award, settings):
 
     assert response.status_code == 429
     assert OutboxEmail.objects.filter(kind="share").count() == 2
+
+
+def test_email_share_is_capped_per_earner_per_day(client, award, settings):
+    settings.SHARE_EMAIL_DAILY_LIMIT = 12
+    client.force_login(award.earner)
+    share_by_email(client, award, "\n".join(f"p{n}@example.com" for n in range(10)))
+
+    refused = share_by_email(client, award, "x@example.com, y@example.com, z@example.com")
+    allowed = share_by_email(client, award, "x@example.com, y@example.com")
+
+    assert refused.status_code == 400
+    assert "You can send up to 12 badge emails a day; you have 2 left for now." in refused.text
+    assert allowed.status_code == 302
+    assert OutboxEmail.objects.filter(kind="share").count() == 12
+
+
+def test_email_share_cap_counts_all_the_earners_badges_over_the_last_day_only(client, award, settings):
+    settings.SHARE_EMAIL_DAILY_LIMIT = 2
+    stranger = AcceptedAwardFactory()
+    client.force_login(stranger.earner)
+    share_by_email(client, stranger, "s@example.com")  # someone else's: not counted
+    other_badge = AcceptedAwardFactory(earner=award.earner)
+    client.force_login(award.earner)
+    share_by_email(client, other_badge, "a@example.com")
+    OutboxEmail.objects.filter(to="a@example.com").update(created_at=timezone.now() - timedelta(hours=25))
+    share_by_email(client, other_badge, "b@example.com")
+    share_by_email(client, award, "c@example.com")
+
+    response = share_by_email(client, award, "d@example.com")
+
+    assert "you have 0 left for now" in response.text
+    assert sorted(OutboxEmail.objects.values_list("to", flat=True)) == [
+        "a@example.com", "b@example.com", "c@example.com", "s@example.com"
+    ]  # fmt: skip
+
+
+def test_email_share_is_capped_per_recipient_across_earners(client, award, settings):
+    settings.SHARE_EMAIL_RECIPIENT_DAILY_LIMIT = 2
+    for other in AcceptedAwardFactory.create_batch(2):
+        client.force_login(other.earner)
+        share_by_email(client, other, "target@example.com")
+    client.force_login(award.earner)
+
+    response = share_by_email(client, award, "friend@example.com, Target@example.com")
+
+    assert response.status_code == 400
+    assert "We send at most 2 shared badges a day to one address, and target@example.com has had them." in (
+        response.text
+    )
+    assert not OutboxEmail.objects.filter(to="friend@example.com").exists()
 
 
 def test_email_share_of_someone_elses_badge_answers_404(client, award):
