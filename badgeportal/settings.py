@@ -326,6 +326,9 @@ JOBS_HTTP_MAX_WAIT = env.float("JOBS_HTTP_MAX_WAIT", default=60.0)  # cap on Ret
 JOBS_RESULTS_PER_PAGE = env.int("JOBS_RESULTS_PER_PAGE", default=50)
 JOBS_MAX_PAGES = env.int("JOBS_MAX_PAGES", default=5)
 JOBS_CLOSED_RETENTION_DAYS = env.int("JOBS_CLOSED_RETENTION_DAYS", default=30)
+# A posting published longer ago than this is no longer called open: the Jobs tab lists it apart, as a
+# dated sample (the bundled postings are mostly years old).
+JOBS_FRESH_DAYS = env.int("JOBS_FRESH_DAYS", default=60)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -168,7 +168,7 @@ def plain_text(message):
 
 
 # Badge images and issuer logos are public; earners' data downloads (exports/) are not.
-PUBLIC_PREFIXES = ("badges/", "issuers/")
+PUBLIC_PREFIXES = ("badges/", "issuers/", "profiles/")
 
 
 def public_read_policy(bucket):
