@@ -19,7 +19,7 @@ def test_choose_a_handle_headline_and_photo_then_see_the_public_profile(browser_
     page.goto(reverse("account_login"))
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()
     page.wait_for_url("**" + reverse("wallet"))
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Account").click()
