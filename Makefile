@@ -6,8 +6,11 @@ PYTHON := $(shell if command -v pyenv >/dev/null 2>&1 && [ -x "$$(pyenv root)/ve
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
+# The demo's port (`make run PORT=8001`); the links it prints and emails follow it unless SITE_URL is set.
+PORT ?= 8000
+SITE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: install install-test run demo test test-integration test-browser lint format worker beat bench bench-jobs clean validate-ob
+.PHONY: install install-test run demo test test-integration test-browser lint format worker beat bench bench-jobs bench-outbox clean validate-ob
 
 $(VENV)/.installed: requirements.txt .python-version
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,10 +31,10 @@ demo run: export DEBUG ?= True
 
 demo: install
 	$(MANAGE) migrate --noinput
-	$(MANAGE) load_demo
+	SITE_URL=$(SITE_URL) $(MANAGE) load_demo
 
 run: demo
-	$(MANAGE) runserver 127.0.0.1:8000
+	SITE_URL=$(SITE_URL) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # Everything but the tests that need PostgreSQL, Redis and a Celery worker (those skip, saying why),
 # spread over the machine's cores.
@@ -78,6 +81,9 @@ bench: install
 
 bench-jobs: install
 	$(PY) bench/jobs/run.py
+
+bench-outbox: install
+	$(PY) bench/outbox/run.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

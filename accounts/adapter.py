@@ -25,6 +25,12 @@ class AccountAdapter(DefaultAccountAdapter):
     def unstash_signup_name(self, request):
         return request.session.pop(SIGNUP_NAME_SESSION_KEY, None)
 
+    def render_mail(self, template_prefix, email, context, headers=None):
+        # allauth names the site after the request's host ("Hello from 127.0.0.1"); our templates name it
+        # SITE_NAME, which must be there also when no request is (a confirmation sent from a command).
+        context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
+        return super().render_mail(template_prefix, email, context, headers)
+
     def get_client_ip(self, request):
         return client_ip(request)
 

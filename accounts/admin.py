@@ -12,11 +12,12 @@ class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_staff", "profile_public", "date_joined"]
     list_filter = ["is_staff", "is_superuser", "is_active", "profile_public"]
-    search_fields = ["email", "full_name"]
-    readonly_fields = ["public_id", "date_joined", "last_login"]
+    search_fields = ["email", "full_name", "handle"]
+    # The photo is only ever set by its owner, through the checks that re-encode it.
+    readonly_fields = ["public_id", "date_joined", "last_login", "photo"]
     fieldsets = [
         (None, {"fields": ["email", "password", "public_id"]}),
-        ("Profile", {"fields": ["full_name", "profile_public"]}),
+        ("Profile", {"fields": ["full_name", "handle", "headline", "photo", "profile_public"]}),
         ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]

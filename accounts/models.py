@@ -2,9 +2,38 @@ import secrets
 import uuid
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
+
+# A handle names a public profile (/u/<handle>/): lower-case letters, digits and inner hyphens, 3 to 30.
+HANDLE_PATTERN = r"^[a-z0-9][a-z0-9-]{1,28}[a-z0-9]\Z"
+# Words a handle may not be: the site's own sections, and names that would pass for the site speaking.
+RESERVED_HANDLES = frozenset(
+    {
+        *("about", "abuse", "account", "accounts", "admin", "administrator", "api", "assets", "badge"),
+        *("badgeportal", "badges", "billing", "catalog", "claim", "contact", "delete", "edit", "email", "help"),
+        *("home", "info", "issuer", "issuers", "jobs", "login", "logout", "mail", "me", "media", "metrics"),
+        *("moderator", "new", "no-reply", "noreply", "null", "official", "ob", "postmaster", "privacy", "profile"),
+        *("profiles", "root", "salary", "security", "settings", "signin", "signout", "signup", "staff", "static"),
+        *("support", "system", "terms", "undefined", "user", "users", "verify", "wallet", "webmaster", "www"),
+    }
+)
+
+
+def validate_handle(value):
+    if value in RESERVED_HANDLES:
+        raise ValidationError(
+            "“%(handle)s” is reserved: choose another handle.", code="reserved", params={"handle": value}
+        )
+
+
+def profile_photo_path(instance, filename):
+    # A fresh random name per upload: a replaced photo's old address stops working with it.
+    return f"profiles/{uuid.uuid4().hex}.jpg"
 
 
 class UserManager(BaseUserManager):
@@ -36,6 +65,22 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Opaque id for the public profile URL, so the database key and email never leak.
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     profile_public = models.BooleanField(default=True, help_text="A public profile lists the earner's public badges.")
+    handle = models.CharField(
+        max_length=30,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[
+            RegexValidator(
+                HANDLE_PATTERN,
+                "Use 3 to 30 lower-case letters, digits and hyphens, starting and ending with a letter or digit.",
+            ),
+            validate_handle,
+        ],
+        help_text="The public profile's address, /u/<handle>/. Without one, the profile's opaque id is used.",
+    )
+    headline = models.CharField(max_length=120, blank=True, help_text="One line under the name on the profile.")
+    photo = models.ImageField(upload_to=profile_photo_path, blank=True)
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -48,9 +93,18 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["email"]
+        constraints = [
+            # Stored lower-cased, so `unique` holds whatever the case someone types.
+            models.CheckConstraint(condition=Q(handle=Lower("handle")), name="user_handle_lower_case"),
+        ]
 
     def __str__(self):
         return self.email
+
+    @property
+    def profile_key(self):
+        """What the public profile's address names: the handle, or the opaque public id until one is chosen."""
+        return self.handle or str(self.public_id)
 
     def get_full_name(self):
         return self.full_name or self.email.split("@")[0]

@@ -72,6 +72,8 @@ def export_account(*, user, addresses):
             "email": user.email,
             "full_name": user.full_name,
             "public_profile_id": user.public_id,
+            "handle": user.handle,
+            "headline": user.headline,
             "profile_public": user.profile_public,
             "date_joined": user.date_joined,
             "last_login": user.last_login,
@@ -79,8 +81,11 @@ def export_account(*, user, addresses):
     )
     emails = user.emailaddress_set.order_by("email").values("email", "verified", "primary")
     yield json_file("email-addresses.json", list(emails))
+    if user.photo:
+        with user.photo.open("rb") as photo:
+            yield "photo.jpg", photo.read()
 
 
 def account_lost(*, user, addresses):
     emails = sorted(user.emailaddress_set.values_list("email", flat=True))
-    return f"Your sign-in, your name and your email addresses ({', '.join(emails)})."
+    return f"Your sign-in, your name, headline and photo, and your email addresses ({', '.join(emails)})."

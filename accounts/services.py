@@ -12,6 +12,7 @@ from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -29,6 +30,30 @@ logger = logging.getLogger(__name__)
 # An export still unfinished this long after it was asked for lost its worker; the purge fails it, so the
 # earner may ask again (the task is retried by the queue well before that).
 EXPORT_STALE_AFTER = timedelta(hours=6)
+
+
+PROFILE_FIELDS = ["full_name", "handle", "headline", "photo", "profile_public"]
+
+
+def profile_update(*, user, full_name, handle, headline, profile_public, photo=None, remove_photo=False):
+    """Save what the earner shows of themselves. `photo` is a new, already re-encoded file (see
+    `accounts.images.photo_clean`); the one it replaces, or a removed one, is deleted once saved."""
+    replaced = user.photo.name if (photo or remove_photo) else ""
+    user.full_name, user.handle, user.headline, user.profile_public = full_name, handle, headline, profile_public
+    if photo:
+        user.photo.save(photo.name, photo, save=False)
+    elif remove_photo:
+        user.photo = ""
+    try:
+        with transaction.atomic():
+            user.save(update_fields=PROFILE_FIELDS)
+    except IntegrityError:  # another account took the handle since the form checked it
+        if photo:
+            user.photo.delete(save=False)
+        raise ValidationError({"handle": "This handle is taken: choose another."}, code="taken") from None
+    if replaced:
+        transaction.on_commit(lambda: _delete_files([replaced]))
+    return user
 
 
 def data_export_request(*, user):
@@ -132,11 +157,13 @@ def account_delete(*, user, actor=None):
         if section.erase:
             cleared.update(section.erase(user=user, addresses=addresses))
     cleared["emails_cancelled"] = outbox_forget(to=addresses)
-    export_files = [export.file.name for export in user.data_exports.exclude(file="")]
+    files = [export.file.name for export in user.data_exports.exclude(file="")]
+    if user.photo:
+        files.append(user.photo.name)
     _audit_deletion(user, actor=actor, cleared=cleared)
     user.delete()
     # Files are not rolled back with the transaction, so they go only once the deletion is certain.
-    transaction.on_commit(lambda: _delete_files(export_files))
+    transaction.on_commit(lambda: _delete_files(files))
 
 
 def _delete_files(names):

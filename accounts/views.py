@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -14,7 +15,7 @@ from . import personal_data, profile_visibility
 from .adapter import SIGNUP_NAME_SESSION_KEY
 from .forms import AccountDeleteForm, ProfileForm
 from .models import DataExport
-from .services import account_delete, data_export_request
+from .services import account_delete, data_export_request, profile_update
 
 # While an export is being prepared, its status page reloads itself this often, if the earner asks it to:
 # a page that reloads on its own unasked disrupts screen readers (WCAG 2.2.1), so the default is a button.
@@ -39,21 +40,23 @@ signup = SignupView.as_view()
 @login_required
 def profile_settings(request):
     user = request.user
+    initial = {name: getattr(user, name) for name in ("full_name", "handle", "headline", "profile_public")}
+    going_private = profile_visibility.going_private_warnings(user) if user.profile_public else ()
     form = ProfileForm(
-        request.POST or None,
-        initial={"full_name": user.full_name, "profile_public": user.profile_public},
-        going_private_warnings=profile_visibility.going_private_warnings(user) if user.profile_public else (),
+        request.POST or None, request.FILES or None, initial=initial, user=user, going_private_warnings=going_private
     )
     if request.method == "POST" and form.is_valid():
         went_private = user.profile_public and not form.cleaned_data["profile_public"]
-        user.full_name = form.cleaned_data["full_name"]
-        user.profile_public = form.cleaned_data["profile_public"]
-        user.save(update_fields=["full_name", "profile_public"])
-        if went_private:
-            messages.success(request, "Your profile is private: it and your badge links answer “not found”.")
+        try:
+            profile_update(user=user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
-            messages.success(request, "Your profile is saved.")
-        return redirect("profile_settings")
+            if went_private:
+                messages.success(request, "Your profile is private: it and your badge links answer “not found”.")
+            else:
+                messages.success(request, "Your profile is saved.")
+            return redirect("profile_settings")
     return render(request, "accounts/profile_settings.html", {"form": form})
 
 

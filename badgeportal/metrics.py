@@ -45,7 +45,7 @@ class RequestMetricsMiddleware:
 FAMILIES = {
     "badgeportal_awards": ("Awards: issued, held (accepted and not revoked), revoked", ["state"]),
     "badgeportal_outbox_emails": ("Outbox emails by state", ["state"]),
-    "badgeportal_outbox_oldest_unsent_seconds": ("Age of the oldest unsent email", None),
+    "badgeportal_outbox_oldest_unsent_seconds": ("Age of the oldest email still waiting to be sent", None),
     "badgeportal_job_refreshes": ("Job data refreshes by their last result", ["status"]),
 }
 
@@ -65,7 +65,7 @@ class ProgramCollector:
     def collect(self):
         from badges.models import Award
         from jobs.models import CertificationRefresh
-        from outbox.models import OutboxEmail
+        from outbox.models import STATE_Q, OutboxEmail, OutboxState
 
         awards = _family("badgeportal_awards")
         totals = Award.objects.aggregate(
@@ -76,13 +76,14 @@ class ProgramCollector:
         for state, count in totals.items():
             awards.add_metric([state], count)
 
-        unsent = Q(sent_at__isnull=True)
+        pending = STATE_Q[OutboxState.PENDING]
         outbox = OutboxEmail.objects.aggregate(
-            sent=Count("pk", filter=~unsent), unsent=Count("pk", filter=unsent), oldest=Min("created_at", filter=unsent)
+            **{state: Count("pk", filter=STATE_Q[state]) for state in OutboxState.values},
+            oldest=Min("created_at", filter=pending),
         )
         emails = _family("badgeportal_outbox_emails")
-        emails.add_metric(["sent"], outbox["sent"])
-        emails.add_metric(["unsent"], outbox["unsent"])
+        for state in OutboxState.values:
+            emails.add_metric([state], outbox[state])
         age = (timezone.now() - outbox["oldest"]).total_seconds() if outbox["oldest"] else 0
 
         refreshes = _family("badgeportal_job_refreshes")

@@ -106,7 +106,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # in-process right after the transaction commits and the cache is local memory.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "badgeportal.cache.RedisCache", "LOCATION": REDIS_URL}}
+    # The cache answers "not cached" when Redis is down (badgeportal/cache.py); the short socket timeouts
+    # keep a Redis that hangs from holding every request for redis-py's default 5 seconds.
+    CACHES = {
+        "default": {
+            "BACKEND": "badgeportal.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -124,7 +132,27 @@ BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_PROXY else 0)
 RATELIMIT_IP_META_KEY = "badgeportal.client_ip.client_ip"
 
+# With Redis down the rate limits let requests through rather than refuse everyone (README, "When Redis is
+# down"). The cache already answers as an empty one then; this covers django-ratelimit's own check too.
+RATELIMIT_FAIL_OPEN = True
+
+# The outbox (outbox/services.py). A worker sends up to OUTBOX_BATCH_SIZE due emails over one SMTP
+# connection, at most OUTBOX_SEND_RATE per second for the whole site (0: no limit). A failed email is
+# retried after OUTBOX_RETRY_SECONDS, doubling up to OUTBOX_RETRY_MAX_SECONDS; one still failing after
+# OUTBOX_FAIL_AFTER_SECONDS is marked failed for staff to retry. The beat looks for due emails every
+# OUTBOX_SWEEP_SECONDS.
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=100)
+OUTBOX_SEND_RATE = env.float("OUTBOX_SEND_RATE", default=0)
+OUTBOX_RETRY_SECONDS = env.float("OUTBOX_RETRY_SECONDS", default=60)
+OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=900)
+OUTBOX_FAIL_AFTER_SECONDS = env.float("OUTBOX_FAIL_AFTER_SECONDS", default=3 * 24 * 3600)
+OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=60)
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+if REDIS_URL:
+    # kombu's Redis transport with a fix for the worker exiting when Redis drops (badgeportal/broker.py).
+    CELERY_BROKER_TRANSPORT = "badgeportal.broker:Transport"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -136,12 +164,20 @@ CELERY_TIMEZONE = "UTC"
 CELERY_TASK_QUEUES = [Queue(name) for name in ("default", "emails", "imports", "webhooks", "jobs")]
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
-    "outbox.tasks.outbox_sweep": {"queue": "default"},
     "outbox.tasks.*": {"queue": "emails"},
     "jobs.tasks.*": {"queue": "jobs"},
 }
+
+# A worker started before Redis (a reboot, systemd starting units in parallel) waits for it.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task already running when Redis drops keeps running: the outbox sweep needs only PostgreSQL and SMTP.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# Publishing tries twice at once and gives up, instead of holding the request for Celery's default 0.6 s
+# of retries: what a task is queued for is also in the database (an outbox row, a job source's schedule),
+# where a periodic task finds it.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0, "interval_max": 0}
 CELERY_BEAT_SCHEDULE = {
-    "outbox-sweep": {"task": "outbox.tasks.outbox_sweep", "schedule": 60.0},
+    "outbox-sweep": {"task": "outbox.tasks.outbox_sweep", "schedule": OUTBOX_SWEEP_SECONDS},
     "jobs-tick": {"task": "jobs.tasks.jobs_tick", "schedule": 60.0},
     "data-exports-purge": {"task": "accounts.tasks.data_exports_purge", "schedule": 3600.0},
 }
@@ -290,6 +326,9 @@ JOBS_HTTP_MAX_WAIT = env.float("JOBS_HTTP_MAX_WAIT", default=60.0)  # cap on Ret
 JOBS_RESULTS_PER_PAGE = env.int("JOBS_RESULTS_PER_PAGE", default=50)
 JOBS_MAX_PAGES = env.int("JOBS_MAX_PAGES", default=5)
 JOBS_CLOSED_RETENTION_DAYS = env.int("JOBS_CLOSED_RETENTION_DAYS", default=30)
+# A posting published longer ago than this is no longer called open: the Jobs tab lists it apart, as a
+# dated sample (the bundled postings are mostly years old).
+JOBS_FRESH_DAYS = env.int("JOBS_FRESH_DAYS", default=60)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

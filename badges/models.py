@@ -2,6 +2,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -24,9 +25,25 @@ class Issuer(models.Model):
     email = models.EmailField()
     description = models.TextField(blank=True)
     image = models.ImageField(upload_to="issuers/", blank=True)
+    linkedin_organization_id = models.CharField(
+        "LinkedIn organization id",
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]+\Z", "Digits only: the number in the LinkedIn page's admin address.")],
+        help_text=(
+            "The number in the address of the issuer's LinkedIn page as its admins see it "
+            "(linkedin.com/company/1234567/admin/). With it, “Add to LinkedIn profile” links the badge to that "
+            "page, and LinkedIn shows its logo."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(linkedin_organization_id__regex=r"^[0-9]*$"), name="issuer_linkedin_organization_id_digits"
+            )
+        ]
 
     def __str__(self):
         return self.name

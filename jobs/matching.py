@@ -64,6 +64,20 @@ US_STATES = {
 }  # fmt: skip
 
 
+def tidy_locations(text):
+    """ "Tucson, Arizona, Arizona; Mesa, Arizona" as "Tucson, Arizona; Mesa, Arizona": USAJOBS repeats the state
+    after a city already named with it, and its old exports carry that into the bundled sample."""
+    places = []
+    for place in (text or "").split(";"):
+        parts = []
+        for part in (p.strip() for p in place.split(",")):
+            if part and (not parts or part.casefold() != parts[-1].casefold()):
+                parts.append(part)
+        if parts:
+            places.append(", ".join(parts))
+    return "; ".join(places)
+
+
 def region_of(locations):
     """The state (or country) of the first listed location: the grain of the market salary figures."""
     first = (locations or "").split(";")[0]

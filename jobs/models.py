@@ -219,6 +219,13 @@ class JobPosting(models.Model):
         return self.origin == NYC_ORIGIN
 
     @property
+    def location_text(self):
+        """The locations as shown: rows stored before `tidy_locations` ran at refresh time are tidied here."""
+        from .matching import tidy_locations  # matching reads this module's ANNUAL_FACTOR
+
+        return tidy_locations(self.locations)
+
+    @property
     def has_safe_apply_url(self):
         return self.apply_url.lower().startswith(("https://", "http://"))
 

@@ -1,10 +1,14 @@
 """The Jobs tab's filters. PostgreSQL searches words with a GIN-indexed full-text vector; other
 databases (SQLite in development) fall back to substring matches."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import BooleanField, Exists, F, OuterRef, Q
+from django.db.models import BooleanField, Exists, F, Max, Min, OuterRef, Q
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from badges.models import Certification
 
@@ -41,6 +45,24 @@ def postings_for_certifications(certification_ids):
         jobposting_id=OuterRef("pk"), certification_id__in=certification_ids
     )
     return JobPosting.objects.filter(Exists(fits), status=PostingStatus.OPEN)
+
+
+def split_by_age(postings):
+    """(current, older): postings published within JOBS_FRESH_DAYS, and the rest.
+
+    A posting without a date counts as current while its source still lists it: fetched within the limit.
+    """
+    age_limit = timedelta(days=settings.JOBS_FRESH_DAYS)
+    since, listed_since = timezone.localdate() - age_limit, timezone.now() - age_limit
+    current = Q(posted_on__gte=since) | Q(posted_on__isnull=True, fetched_at__gte=listed_since)
+    older = Q(posted_on__lt=since) | Q(posted_on__isnull=True, fetched_at__lt=listed_since)
+    return postings.filter(current), postings.filter(older)
+
+
+def posted_between(postings):
+    """The first and last publication dates among `postings`, in one query."""
+    dates = postings.order_by().aggregate(first=Min("posted_on"), last=Max("posted_on"))
+    return dates["first"], dates["last"]
 
 
 def paginate(queryset, number, *, per_page, cap=COUNT_CAP):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from badges.models import Award, Certification
 
-from .matching import annualise, occupation_codes_for, region_of
+from .matching import annualise, occupation_codes_for, region_of, tidy_locations
 from .models import (
     CertificationRefresh,
     JobPosting,
@@ -140,7 +140,7 @@ def _posting_values(data):
         "origin": data.origin,
         "title": data.title[:300],
         "employer": data.employer[:300],
-        "locations": data.locations,
+        "locations": tidy_locations(data.locations),
         "region": region_of(data.locations),
         "remote": data.remote,
         "salary_min": salary_min,

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
@@ -20,7 +21,14 @@ from .models import (
     OccupationWage,
     SavedJob,
 )
-from .search import certification_ids_for, paginate, postings_filter, postings_for_certifications
+from .search import (
+    certification_ids_for,
+    paginate,
+    posted_between,
+    postings_filter,
+    postings_for_certifications,
+    split_by_age,
+)
 from .services import job_apply_count, saved_job_toggle
 
 PAGE_SIZE = 20
@@ -51,6 +59,32 @@ def _postings_visible_to(user):
     return JobPosting.objects.filter(Exists(fits))
 
 
+def _query(request, **changes):
+    """The page's query string without its page number, with `changes` applied."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    for name, value in changes.items():
+        query[name] = value
+    return query.urlencode()
+
+
+def _listing(request, postings):
+    """Open postings, or, when asked or when none is current, the older ones as a dated sample.
+
+    Postings published more than JOBS_FRESH_DAYS ago are not called open: most are filled long since.
+    """
+    current, older = split_by_age(postings)
+    asked = request.GET.get("age")
+    show_older = asked == "older" or (asked != "current" and not current.exists())
+    page = paginate(older if show_older else current, request.GET.get("page"), per_page=PAGE_SIZE)
+    listing = {"page": page, "show_older": show_older, "older_asked": asked == "older"}
+    if show_older:
+        listing["older_first"], listing["older_last"] = posted_between(older) if page.object_list else (None, None)
+    else:
+        listing["has_older"] = older.exists()
+    return listing
+
+
 @login_required
 def award_jobs(request, public_id):
     award = own_award_or_404(request.user, public_id, related=_AWARD_RELATED)
@@ -58,13 +92,20 @@ def award_jobs(request, public_id):
         return _unlock_page(request, award, "jobs")
     form = JobSearchForm(request.GET or None)
     postings = postings_filter(postings_for_certifications(certification_ids_for(award.template)), **form.filters())
-    postings = postings.defer("description").annotate(is_saved=_saved_flag(request.user))
-    page = paginate(postings, request.GET.get("page"), per_page=PAGE_SIZE)
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"award": award, "form": form, "page": page, "query": query.urlencode(), "tab": "jobs"}
-    context |= {"here": request.get_full_path(), "filters_in_use": form.filters_in_use()}
-    return render(request, "jobs/award_jobs.html", {**context, **_credits(page)})
+    listing = _listing(request, postings.defer("description").annotate(is_saved=_saved_flag(request.user)))
+    context = {
+        "award": award,
+        "form": form,
+        "tab": "jobs",
+        "query": _query(request),
+        "older_query": _query(request, age="older"),
+        "current_query": _query(request, age="current"),
+        "fresh_days": settings.JOBS_FRESH_DAYS,
+        "here": request.get_full_path(),
+        "filters_in_use": form.filters_in_use(),
+        **listing,
+    }
+    return render(request, "jobs/award_jobs.html", {**context, **_credits(listing["page"])})
 
 
 def _credits(page):

@@ -20,6 +20,10 @@ def register(kind, renderer):
     _renderers[kind] = renderer
 
 
+def kinds():
+    return sorted(_renderers)
+
+
 def render(row):
     try:
         renderer = _renderers[row.kind]

@@ -61,7 +61,7 @@ def test_enrol_an_authenticator_app_then_sign_in_with_its_code(browser_page, ass
     assert page.get_by_role("heading", name="Two-Factor Authentication").is_visible()
     assert_accessible(page)
     page.get_by_label("Code").fill(totp_code(secret))
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()
 
     page.wait_for_url("**" + reverse("wallet"))
     assert page.get_by_role("button", name="Sign out").is_visible()

@@ -11,8 +11,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 # The other sign-up's row: inserted, not yet committed, so this one's form finds the address free.
 OTHER_SIGN_UP = """
     INSERT INTO accounts_user
-        (password, is_superuser, email, full_name, public_id, profile_public, is_staff, is_active, date_joined)
-    VALUES ('!', false, %s, 'First Tab', gen_random_uuid(), true, false, true, now())
+        (password, is_superuser, email, full_name, headline, photo, public_id, profile_public, is_staff, is_active,
+         date_joined)
+    VALUES ('!', false, %s, 'First Tab', '', '', gen_random_uuid(), true, false, true, now())
 """
 
 

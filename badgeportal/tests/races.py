@@ -40,7 +40,7 @@ def holding(sql, params=()):
     with _connect() as holder:
         holder.execute(sql, params)
 
-        def wait_for(count, timeout=10):
+        def wait_for(count, timeout=30):
             deadline = time.monotonic() + timeout
             while _waiting_on_locks() < count:
                 assert time.monotonic() < deadline, f"{count} requests never queued behind the held row"

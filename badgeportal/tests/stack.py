@@ -2,15 +2,23 @@
 S3-compatible storage (moto in server mode).
 
 The root conftest loads this module as a plugin, so its fixtures (`real_services`, `smtp_inbox`,
-`celery_worker_thread`) are there for every test; the helpers are imported.
+`celery_worker_thread`, `worker_processes`, `private_redis`) are there for every test; the helpers are
+imported.
 """
 
+import asyncio
 import json
+import os
+import shutil
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 import uuid
 from email import message_from_bytes, policy
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -21,13 +29,58 @@ from outbox.models import OutboxEmail
 
 
 class Inbox:
-    """aiosmtpd handler that keeps every message it receives."""
+    """aiosmtpd handler that keeps every message it receives and counts connections. It refuses `refused`
+    recipients, closes a connection after `messages_per_connection` messages as many providers do, and
+    answers "shutting down" from connection number `down_from_connection` on."""
 
     def __init__(self):
         self.messages = []
+        self.connections = 0
+        self.refused = set()
+        self.messages_per_connection = None
+        self.down_from_connection = None
         self.arrived = threading.Condition()
+        self.port = None
+        self._held_address = None
+        self.holding = threading.Event()
+        self._release = threading.Event()
+
+    def hold(self, address):
+        """Keep the sender of the next RCPT TO `address` waiting, mid-send, until `release()`; it is then
+        told to try again later (451), so that message is not accepted."""
+        self._held_address = address
+
+    def release(self):
+        self._release.set()
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        self.connections += 1
+        session.number = self.connections
+        return responses
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.down_from_connection and session.number >= self.down_from_connection:
+            return "421 4.3.2 Service shutting down"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refused:
+            return "550 5.1.1 No such mailbox here"
+        if address == self._held_address:
+            self._held_address = None
+            self.holding.set()
+            await asyncio.get_running_loop().run_in_executor(None, self._release.wait)
+            return "451 4.3.0 Try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        session.messages = getattr(session, "messages", 0) + 1
+        if self.messages_per_connection and session.messages > self.messages_per_connection:
+            return "421 4.7.0 Too many messages on this connection, closing it"
         with self.arrived:
             self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
             self.arrived.notify_all()
@@ -40,8 +93,11 @@ class Inbox:
                 self.arrived.wait(deadline - time.monotonic())
         return self.messages
 
+    def recipients(self):
+        return sorted(message["To"] for message in self.messages)
 
-def _free_port():
+
+def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -61,13 +117,20 @@ def real_services():
         require_service(f"Redis at {settings.REDIS_URL} is not reachable: {error}")
 
 
-@pytest.fixture
-def smtp_inbox(settings):
+def smtp_server(inbox, port=None):
+    """Start an SMTP server on 127.0.0.1 (on `port`, or a free one) delivering into `inbox`."""
     from aiosmtpd.controller import Controller
 
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=port or free_port())
     controller.start()
+    inbox.port = controller.port
+    return controller
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    inbox = Inbox()
+    controller = smtp_server(inbox)
     settings.MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -105,7 +168,7 @@ def plain_text(message):
 
 
 # Badge images and issuer logos are public; earners' data downloads (exports/) are not.
-PUBLIC_PREFIXES = ("badges/", "issuers/")
+PUBLIC_PREFIXES = ("badges/", "issuers/", "profiles/")
 
 
 def public_read_policy(bucket):
@@ -123,7 +186,7 @@ def s3_server():
     """A local S3-compatible server (moto in server mode) on a free loopback port; yields its endpoint URL."""
     from moto.server import ThreadedMotoServer
 
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=_free_port(), verbose=False)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
     server.start()
     yield f"http://127.0.0.1:{server._port}"
     server.stop()
@@ -156,3 +219,148 @@ def s3_storage(s3_server, settings):
         },
     }
     return f"{s3_server}/{bucket}"
+
+
+class RedisServer:
+    """A redis-server of the test's own, on a free port and without persistence: killing it loses everything."""
+
+    def __init__(self, directory):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.directory = directory
+        self.process = None
+
+    def start(self):
+        import redis
+
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            cwd=self.directory,
+            stdout=subprocess.DEVNULL,
+        )
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=1)
+        for _ in range(100):
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def kill(self):
+        self.process.kill()
+        self.process.wait()
+
+
+@pytest.fixture
+def private_redis(real_services, tmp_path):
+    if not shutil.which("redis-server"):
+        require_service("redis-server is not installed (apt-get install redis-server)")
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.kill()
+
+
+class WorkerProcess:
+    """`celery -A badgeportal worker` in a process group of its own, configured through the environment."""
+
+    def __init__(self, args, env, log_path):
+        self.log_path = log_path
+        with open(log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                [str(Path(sys.executable).parent / "celery"), "-A", "badgeportal", "worker", *args],
+                cwd=settings.BASE_DIR,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def log(self):
+        return self.log_path.read_text(errors="replace")
+
+    def wait_until_ready(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if " ready." in self.log():
+                return
+            if not self.is_alive():
+                break
+            time.sleep(0.1)
+        raise AssertionError(f"The worker did not start:\n{self.log()}")
+
+    def is_alive(self):
+        return self.process.poll() is None
+
+    def kill(self):
+        """SIGKILL the worker and its pool processes at once, as a crash or the OOM killer would."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+
+@pytest.fixture
+def use_redis(settings):
+    """`use_redis(url)`: this process takes the Redis at `url` as its cache and Celery broker, as the web
+    process of a site whose REDIS_URL it is would. Undone at the end of the test."""
+    from badgeportal.celery import app
+
+    previous = app.conf.broker_url
+
+    def use(url):
+        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": url}}
+        app.conf.broker_url = url
+        _forget_broker_connections(app)
+
+    yield use
+    app.conf.broker_url = previous
+    _forget_broker_connections(app)
+
+
+def _forget_broker_connections(app):
+    # The app keeps the connection and producer pools it built for the broker URL of the time.
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def _database_url():
+    database = settings.DATABASES["default"]
+    credentials = database["USER"] + (f":{database['PASSWORD']}" if database["PASSWORD"] else "")
+    return f"postgres://{credentials}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+
+
+@pytest.fixture
+def worker_processes(real_services, tmp_path):
+    """Start real worker processes on the test database: `start(*args, REDIS_URL=..., EMAIL_URL=..., ...)`.
+
+    The tests that use it commit their data (`django_db(transaction=True)`) so the worker sees it. Every
+    worker still running at the end is killed: what it leaves in the queue is a sweep, which carries no data.
+    """
+    from badgeportal.celery import app
+
+    app.control.purge()
+    started = []
+
+    def start(*args, **env):
+        worker_env = {**os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": settings.REDIS_URL, **env}
+        log_path = tmp_path / f"worker-{len(started)}.log"
+        # Mingle, gossip and heartbeats only slow the start of a worker that has no peers to talk to.
+        quiet = ["--without-mingle", "--without-gossip", "--without-heartbeat", "--loglevel=INFO"]
+        worker = WorkerProcess([*args, *quiet], {k: str(v) for k, v in worker_env.items()}, log_path)
+        started.append(worker)
+        worker.wait_until_ready()
+        return worker
+
+    yield start
+    for worker in started:
+        if worker.is_alive():
+            worker.kill()
+
+
+def eventually(check, timeout=30, interval=0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(interval)
+    return check()

@@ -52,6 +52,7 @@ def test_metrics_report_awards_outbox_and_request_latency(client, settings):
     assert sample(text, "badgeportal_awards", '{state="issued"}') == 3
     assert sample(text, "badgeportal_awards", '{state="held"}') == 1
     assert sample(text, "badgeportal_awards", '{state="revoked"}') == 1
-    assert sample(text, "badgeportal_outbox_emails", '{state="unsent"}') == OutboxEmail.objects.count()
+    assert sample(text, "badgeportal_outbox_emails", '{state="pending"}') == OutboxEmail.objects.count()
+    assert sample(text, "badgeportal_outbox_emails", '{state="failed"}') == 0
     assert sample(text, "badgeportal_outbox_oldest_unsent_seconds") >= 3600
     assert 'badgeportal_request_seconds_count{method="GET",status="200",view="home"}' in text

@@ -8,8 +8,7 @@ from badgeportal.celery import app
 @pytest.mark.parametrize(
     ("task", "queue"),
     [
-        ("outbox.tasks.outbox_send", "emails"),
-        ("outbox.tasks.outbox_sweep", "default"),
+        ("outbox.tasks.outbox_sweep", "emails"),
         ("jobs.tasks.jobs_refresh_task", "jobs"),
         ("jobs.tasks.jobs_tick", "jobs"),
         ("anything.else", "default"),

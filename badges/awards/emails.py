@@ -4,6 +4,7 @@ from django.urls import reverse
 from outbox.registry import templated_email
 
 from ..models import Award
+from ..openbadges.ob2 import image_url
 from .services import claim_token_create
 
 
@@ -20,6 +21,7 @@ def render_claim_email(row):
             "award": award,
             "template": award.template,
             "issuer": award.template.issuer,
+            "image_url": image_url(award.template),
             "claim_url": settings.SITE_URL + reverse("claim", args=[token]),
             "link_days": settings.CLAIM_LINK_DAYS,
         },

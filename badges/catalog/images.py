@@ -1,8 +1,8 @@
 """Badge template images: checking uploads, drawing a default emblem, and the sized copies pages serve.
 
-Every image we store is one we encoded ourselves: an upload is decoded by Pillow and
-re-encoded as a fresh square PNG, so no byte of the original (a script hidden after the
-image data, metadata, a second format) reaches the site or the Open Badges bakers.
+Every image we store is one we encoded ourselves: an upload is checked and decoded by
+`accounts.images` (which profile photos go through too) and re-encoded as a fresh square PNG,
+so no byte of the original reaches the site or the Open Badges bakers.
 
 The 600 px image is what Open Badges publish and bake. Pages show badges at 128 to 256 CSS pixels, so
 next to each image we store copies at RENDITION_SIZES in PNG and WebP, named after it
@@ -12,14 +12,14 @@ next to each image we store copies at RENDITION_SIZES in PNG and WebP, named aft
 import math
 import re
 import uuid
-import warnings
 from io import BytesIO
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db.models import F
 from django.utils import timezone
-from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageFont, ImageOps
+
+from accounts.images import image_upload_open
 
 from ..models import BadgeTemplate
 from ..public import cache as public_cache
@@ -29,45 +29,10 @@ BADGE_SIZE = 600
 RENDITION_SIZES = (128, 256, 512)
 RENDITION_FORMATS = {"webp": "WEBP", "png": "PNG"}
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
-# Far above any sensible badge artwork, far below what would exhaust memory when decoded.
-MAX_UPLOAD_PIXELS = 4096 * 4096
-ACCEPTED_FORMATS = {"PNG", "JPEG", "WEBP"}
-
-
-def _refuse(message, code):
-    raise ValidationError(message, code=code)
-
-
-def _open_checked(data):
-    """Open, check format and dimensions before decoding anything, verify, and reopen for use."""
-    with warnings.catch_warnings():
-        # Pillow only warns for images between its limit and twice that; here a warning is a refusal.
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            image = Image.open(BytesIO(data))
-            if image.format not in ACCEPTED_FORMATS:
-                _refuse("Upload a PNG, JPEG or WebP image (SVG and other formats are not accepted).", "format")
-            width, height = image.size
-            if width * height > MAX_UPLOAD_PIXELS:
-                _refuse(
-                    f"The image is {width}x{height} pixels; the limit is {MAX_UPLOAD_PIXELS:,} pixels in all.",
-                    "too_many_pixels",
-                )
-            image.verify()
-            # verify() leaves the image unusable: decode a fresh copy.
-            image = Image.open(BytesIO(data))
-            image.load()
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            _refuse("The image claims to be too large to open safely.", "too_many_pixels")
-        except UnidentifiedImageError:
-            _refuse("Upload a PNG, JPEG or WebP image (SVG and other formats are not accepted).", "format")
-        except (OSError, SyntaxError, ValueError, EOFError):
-            _refuse("The image file is damaged or incomplete.", "damaged")
-    return image
 
 
 def _square_png(image):
-    image = ImageOps.exif_transpose(image).convert("RGBA")
+    image = image.convert("RGBA")
     image.thumbnail((BADGE_SIZE, BADGE_SIZE), Image.Resampling.LANCZOS)
     canvas = Image.new("RGBA", (BADGE_SIZE, BADGE_SIZE), (0, 0, 0, 0))
     canvas.paste(image, ((BADGE_SIZE - image.width) // 2, (BADGE_SIZE - image.height) // 2), image)
@@ -85,13 +50,8 @@ def badge_image_clean(uploaded_file):
 
     Raises ValidationError with a message for the person who uploaded it.
     """
-    if uploaded_file.size is not None and uploaded_file.size > MAX_UPLOAD_BYTES:
-        _refuse(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.", "too_large")
-    uploaded_file.seek(0)
-    data = uploaded_file.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        _refuse(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.", "too_large")
-    return ContentFile(_square_png(_open_checked(data)), name=_new_name())
+    image = image_upload_open(uploaded_file, max_bytes=MAX_UPLOAD_BYTES)
+    return ContentFile(_square_png(image), name=_new_name())
 
 
 # Default emblems for templates without artwork.

@@ -1,9 +1,13 @@
 """Reads behind the public catalog: an issuer's badges, one badge template, eligible and retired ones."""
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, When
+import re
+import unicodedata
+
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.db.models.functions import ExtractYear, Lower, Replace
 
 from ..models import Award, BadgeTemplate, Certification, Exam, Status
-from .forms import EXAM_LEVEL
+from .forms import EXAM_LEVEL, LEVEL_ORDER
 
 PUBLIC_EARNERS_SHOWN = 100
 RETIRED = Q(certification__status=Status.RETIRED) | Q(exam__status=Status.RETIRED)
@@ -17,11 +21,45 @@ def with_earner_count(templates):
     )
 
 
+# Searching: "az104", "az 104", "AZ-104" and "Àz-104" all find the exam AZ-104.
+
+
+def _fold(text):
+    """`text` without accents, its spaces collapsed."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def code_key(text):
+    """What codes are compared by: lower-case letters and digits only ("AZ-104" and "az 104" read "az104")."""
+    return re.sub(r"[^0-9a-z]", "", _fold(text).lower())
+
+
+# What separates the parts of an exam code as stored ("AZ-104", "MB-910", "70-533"); the database drops them,
+# as `code_key` does on the query's side.
+CODE_SEPARATORS = ("-", " ", ".", "_", "/")
+
+
+def _stored_code_key(field):
+    key = Lower(field)
+    for separator in CODE_SEPARATORS:
+        key = Replace(key, Value(separator), Value(""))
+    return key
+
+
+def _exams_with_code(key):
+    return Exam.objects.alias(code_key=_stored_code_key("code")).filter(code_key__contains=key)
+
+
 def _search(templates, q):
-    exam_of_certification = Exam.objects.filter(certifications=OuterRef("certification"), code__icontains=q)
-    return templates.filter(
-        Q(name__icontains=q) | Q(skills__icontains=q) | Q(exam__code__icontains=q) | Exists(exam_of_certification)
-    )
+    """Badges whose name or skills hold the words, or whose exam (or a certification's exam) has the code."""
+    text, key = _fold(q), code_key(q)
+    matches = Q(name__icontains=text) | Q(skills__icontains=text)
+    if key:
+        templates = templates.alias(exam_code_key=_stored_code_key("exam__code"))
+        exam_of_certification = _exams_with_code(key).filter(certifications=OuterRef("certification"))
+        matches |= Q(exam_code_key__contains=key) | Exists(exam_of_certification)
+    return templates.filter(matches)
 
 
 def _filtered(templates, filters):
@@ -54,12 +92,17 @@ def issuer_filter_choices(issuer):
     return levels, products
 
 
-def issuer_templates(issuer, filters):
-    """The issuer's badges matching `filters`: active first, the most earned first among them (what a
-    visitor most likely looks for)."""
-    templates = _filtered(issuer.badge_templates.select_related("certification", "exam"), filters)
+def _active_and_most_earned_first(templates):
+    """What a visitor most likely looks for first: active badges, the most earned among them."""
     retired_last = Case(When(RETIRED, then=1), default=0, output_field=IntegerField())
     return with_earner_count(templates).order_by(retired_last, "-earner_count", "name", "pk")
+
+
+def issuer_templates(issuer, filters):
+    """The issuer's badges matching `filters`."""
+    return _active_and_most_earned_first(
+        _filtered(issuer.badge_templates.select_related("certification", "exam"), filters)
+    )
 
 
 def templates_with_earner_count():
@@ -84,36 +127,82 @@ def template_public_earners(template):
     )
 
 
-def active_exams():
-    return Exam.objects.filter(status=Status.ACTIVE).select_related("badge_template").order_by("code")
+_ACTIVE_EXAM_CODES = Prefetch(
+    "certification__exams", queryset=Exam.objects.filter(status=Status.ACTIVE).order_by("code"), to_attr="active_exams"
+)
+_LEVEL_RANK = Case(
+    *(When(certification__level=level, then=Value(rank)) for rank, level in enumerate(LEVEL_ORDER)),
+    default=Value(len(LEVEL_ORDER)),
+    output_field=IntegerField(),
+)
 
 
-def eligible_certifications(group):
-    """Active certifications with their active exams, grouped by `group` ("level" or "product")."""
-    return (
-        Certification.objects.filter(status=Status.ACTIVE)
-        .select_related("badge_template")
-        .prefetch_related(Prefetch("exams", queryset=active_exams(), to_attr="active_exams"))
-        .order_by(group, "name")
+def eligible_templates(group):
+    """The badges of active certifications, with their active exams' codes, in the order of `group`
+    ("level": Fundamentals to Specialty; otherwise by product family)."""
+    templates = with_earner_count(
+        BadgeTemplate.objects.filter(certification__status=Status.ACTIVE).select_related("certification")
+    ).prefetch_related(_ACTIVE_EXAM_CODES)
+    if group == "level":
+        return templates.order_by(_LEVEL_RANK, "certification__level", "name")
+    return templates.order_by("certification__product", "name")
+
+
+def standalone_exam_templates():
+    """The badges of active exams that count towards no certification: they stand on their own."""
+    standalone = Q(exam__status=Status.ACTIVE) & ~Exists(
+        Exam.certifications.through.objects.filter(exam_id=OuterRef("exam_id"))
     )
+    return with_earner_count(BadgeTemplate.objects.filter(standalone).select_related("exam")).order_by("name")
 
 
-def standalone_active_exams():
-    """Active exams that count towards no certification: they are badges of their own."""
-    return active_exams().filter(certifications__isnull=True)
+def catalog_search(q):
+    """Every issuer's badges matching `q`, with their certification's active exam codes."""
+    templates = _search(BadgeTemplate.objects.select_related("certification", "exam"), q)
+    return _active_and_most_earned_first(templates).prefetch_related(_ACTIVE_EXAM_CODES)
 
 
-def retired_certifications(q=""):
+# Retired certifications and exams, one year of retirements at a time.
+
+UNDATED = "undated"
+
+
+def retired_years():
+    """The years certifications and exams retired in, newest first (UNDATED last), with how many of each."""
+    counts = {}
+    for kind, model in (("certifications", Certification), ("exams", Exam)):
+        rows = (
+            model.objects.filter(status=Status.RETIRED).values_list(ExtractYear("retired_on")).annotate(n=Count("pk"))
+        )
+        for year, n in rows.order_by():
+            counts.setdefault(year or UNDATED, {"certifications": 0, "exams": 0})[kind] = n
+    years = sorted((year for year in counts if year != UNDATED), reverse=True)
+    return [{"year": year, **counts[year]} for year in [*years, *([UNDATED] if UNDATED in counts else [])]]
+
+
+def _in_year(items, year):
+    if year is None:
+        return items
+    return items.filter(retired_on__isnull=True) if year == UNDATED else items.filter(retired_on__year=year)
+
+
+def retired_certifications(q="", year=None):
     certifications = Certification.objects.filter(status=Status.RETIRED).select_related("badge_template")
     if q:
-        certifications = certifications.filter(
-            Q(name__icontains=q) | Exists(Exam.objects.filter(certifications=OuterRef("pk"), code__icontains=q))
-        )
+        matches = Q(name__icontains=_fold(q))
+        if key := code_key(q):
+            matches |= Exists(_exams_with_code(key).filter(certifications=OuterRef("pk")))
+        certifications = certifications.filter(matches)
+    certifications = _in_year(certifications, year)
     return certifications.prefetch_related("exams").order_by(*NEWEST_RETIREMENT_FIRST, "name")
 
 
-def retired_exams(q=""):
+def retired_exams(q="", year=None):
     exams = Exam.objects.filter(status=Status.RETIRED).select_related("badge_template")
     if q:
-        exams = exams.filter(Q(code__icontains=q) | Q(title__icontains=q))
-    return exams.order_by(*NEWEST_RETIREMENT_FIRST, "code")
+        matches = Q(title__icontains=_fold(q))
+        if key := code_key(q):
+            exams = exams.alias(code_key=_stored_code_key("code"))
+            matches |= Q(code_key__contains=key)
+        exams = exams.filter(matches)
+    return _in_year(exams, year).order_by(*NEWEST_RETIREMENT_FIRST, "code")

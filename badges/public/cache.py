@@ -17,10 +17,11 @@ What each entry holds and what it depends on:
 Entries are only ever written by a request that just read the award through
 `Award.objects.publicly_visible()`, so a private, pending or declined badge is never cached as visible.
 
-One race remains, as with any delete-on-write cache: a request that read the database just before a
-change committed can write its (old) entry just after the change deleted it. Deleting both at once and
-again after the commit narrows that window to the few milliseconds between a request's read and its
-write; the timeouts below bound what such an entry can cost.
+Entries are deleted once the change commits: before it, a request could still read the old rows and
+cache them again. One race remains, as with any delete-on-write cache: a request that read the database
+just before the commit can write its (old) entry just after the delete, in the few milliseconds between
+its read and its write. A delete that fails (Redis down) is logged by the cache and does nothing, and
+never fails the change that asked for it. The timeouts below bound what a stale entry can cost.
 """
 
 from itertools import batched
@@ -82,10 +83,8 @@ def _invalidate(public_ids, template_ids=()):
         keys = [key(kind, public_id) for public_id in public_ids for kind in KINDS]
         _delete(keys + [badgeclass_key(pk) for pk in template_ids])
 
-    delete()
-    # Inside a transaction a request can still read the old rows until the commit and cache them again.
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(delete)
+    # Outside a transaction this runs at once. `robust`: whatever goes wrong is logged, and the change stands.
+    transaction.on_commit(delete, robust=True)
 
 
 def invalidate_award(public_id):

@@ -1,5 +1,7 @@
 """Reads for what anyone may see: public badges and public profiles."""
 
+import uuid
+
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -27,9 +29,21 @@ def visible_award_or_404(user, public_id):
     return get_object_or_404(awards.select_related(*PAGE_RELATED), public_id=public_id)
 
 
-def public_person_or_404(public_id):
-    """An earner whose profile is public and whose account is active, or 404."""
-    return get_object_or_404(User, public_id=public_id, profile_public=True, is_active=True)
+def _profile_lookup(key):
+    """A profile address names a handle, or, in links older than it, the earner's public id."""
+    try:
+        return {"public_id": uuid.UUID(key)}
+    except ValueError:
+        return {"handle": key.lower()}
+
+
+def profile_person_or_404(user, key):
+    """The earner a profile address names, if `user` may see them: anyone, while the profile is public and
+    the account active; its owner always. 404 otherwise, saying nothing of a private profile's handle."""
+    lookup = _profile_lookup(key)
+    if user.is_authenticated and all(getattr(user, field) == value for field, value in lookup.items()):
+        return user
+    return get_object_or_404(User, profile_public=True, is_active=True, **lookup)
 
 
 def profile_awards(person, *, is_owner):

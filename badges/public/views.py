@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
@@ -73,9 +73,13 @@ def award_og_image(request, public_id):
     return response
 
 
-def profile_public(request, public_id):
+def profile_public(request, key):
     """An earner's public badges. A private profile answers 404 to everyone but its owner."""
-    is_owner = request.user.is_authenticated and request.user.public_id == public_id
-    person = request.user if is_owner else selectors.public_person_or_404(public_id)
+    person = selectors.profile_person_or_404(request.user, key)
+    if key != person.profile_key:
+        # An old link by public id, or a handle typed in capitals: send it to the profile's address. Not a
+        # permanent redirect: the earner may choose another handle.
+        return redirect("profile_public", person.profile_key)
+    is_owner = person == request.user
     context = {"person": person, "awards": selectors.profile_awards(person, is_owner=is_owner), "is_owner": is_owner}
     return render(request, "badges/profile_public.html", context)

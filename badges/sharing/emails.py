@@ -1,6 +1,7 @@
 from outbox.registry import templated_email
 
 from ..models import Award
+from ..openbadges.ob2 import image_url
 from .links import public_url
 
 
@@ -17,6 +18,7 @@ def render_share_email(row):
             "award": award,
             "template": award.template,
             "issuer": award.template.issuer,
+            "image_url": image_url(award.template),
             "earner_name": award.recipient_name,
             "message": row.payload.get("message", ""),
             "public_url": public_url(award),

@@ -29,11 +29,21 @@ def credential_id(award):
 
 
 def linkedin_add_to_profile_url(award):
-    """LinkedIn's "Add licence or certification" form, pre-filled."""
+    """LinkedIn's "Add licence or certification" form, pre-filled.
+
+    An issuer with a LinkedIn page is named by its organisation id, so the entry links to that page and shows
+    its logo; LinkedIn reads the organisation's name only when no id is given.
+    """
+    issuer = award.template.issuer
+    organization = (
+        {"organizationId": issuer.linkedin_organization_id}
+        if issuer.linkedin_organization_id
+        else {"organizationName": issuer.name}
+    )
     params = {
         "startTask": "CERTIFICATION_NAME",
         "name": award.template.name,
-        "organizationName": award.template.issuer.name,
+        **organization,
         "issueYear": award.issued_on.year,
         "issueMonth": award.issued_on.month,
     }

@@ -1,7 +1,9 @@
+import re
 from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from badges.tests.factories import BadgeTemplateFactory, CertificationFactory, ExamFactory
 from jobs.models import JobPosting, PostingStatus
@@ -46,7 +48,8 @@ def test_it_lists_open_postings_that_fit_the_certification(jobs, award):
 
     assert _titles(response) == ["Cloud Engineer"]
     page = response.content.decode()
-    assert "Contoso" in page and "$90,000–$120,000 per year" in page and ">Apply<" in page
+    assert "Contoso" in page and "$90,000–$120,000 per year" in page and "1 open posting<" in page
+    assert re.search(r'target="_blank" rel="noopener noreferrer">Apply .*\(opens in a new tab\)</span></a>', page)
 
 
 def test_keyword_matches_title_employer_and_description(jobs, award):
@@ -83,7 +86,7 @@ def test_minimum_salary_compares_yearly_pay(jobs, award):
 
 
 def test_sorts_newest_first_by_default(jobs, award):
-    today = date(2026, 3, 1)
+    today = timezone.localdate()
     _posting(award, title="Older", posted_on=today - timedelta(days=3))
     _posting(award, title="Newest", posted_on=today)
     _posting(award, title="Undated", posted_on=None)
@@ -157,16 +160,101 @@ def test_query_count_does_not_grow_with_the_postings(client, award, django_asser
     client.force_login(award.earner)
     url = reverse("award_jobs", args=[award.public_id])
     _posting(award)
-    # session, user, award, count, page (the saved flag is a subquery)
-    with django_assert_num_queries(5):
+    # session, user, award, any current?, count, page (the saved flag is a subquery), any older?
+    with django_assert_num_queries(7):
         client.get(url, {"keyword": "engineer", "location": "seattle", "min_salary": "1000"})
     for _ in range(30):
         _posting(award)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         response = client.get(url, {"keyword": "engineer", "location": "seattle", "min_salary": "1000"})
 
     assert len(_titles(response)) == 20 and response.context["page"].paginator.count == 31
+
+
+def test_query_count_of_the_older_sample_does_not_grow_with_the_postings(client, award, django_assert_num_queries):
+    client.force_login(award.earner)
+    url = reverse("award_jobs", args=[award.public_id])
+    _posting(award, posted_on=date(2018, 5, 1))
+    # session, user, award, count, page, date range
+    with django_assert_num_queries(6):
+        client.get(url, {"age": "older"})
+    for _ in range(30):
+        _posting(award, posted_on=date(2018, 5, 1))
+
+    with django_assert_num_queries(6):
+        response = client.get(url, {"age": "older"})
+
+    assert len(_titles(response)) == 20
+
+
+# Fresh and older postings (JOBS_FRESH_DAYS)
+
+
+def _days_ago(days):
+    return timezone.localdate() - timedelta(days=days)
+
+
+def test_postings_past_the_freshness_limit_are_not_called_open(jobs, award, settings):
+    settings.JOBS_FRESH_DAYS = 60
+    _posting(award, title="Fresh", posted_on=_days_ago(60))
+    _posting(award, title="Stale", posted_on=_days_ago(61))
+
+    response = jobs()
+
+    assert _titles(response) == ["Fresh"]
+    page = response.content.decode()
+    assert "1 open posting<" in page and "Published in the last 60 days." in page
+    assert "see them as a dated sample" in page
+
+
+def test_older_postings_are_a_dated_sample_with_their_date_range(jobs, award):
+    _posting(award, title="Fresh", posted_on=_days_ago(1))
+    _posting(award, title="2016", posted_on=date(2016, 3, 9))
+    _posting(award, title="2019", posted_on=date(2019, 11, 2))
+
+    response = jobs(age="older")
+
+    assert _titles(response) == ["2019", "2016"]
+    page = response.content.decode()
+    assert "2 older postings, a dated sample" in page and "open posting<" not in page
+    assert "between March 2016 and November 2019, more than 60 days ago" in page
+    assert "Back to the open postings" in page
+
+
+def test_without_current_postings_the_older_ones_show_and_say_why(jobs, award):
+    _posting(award, title="2018", posted_on=date(2018, 6, 1))
+
+    response = jobs()
+
+    assert _titles(response) == ["2018"]
+    page = response.content.decode()
+    assert "No posting that fits was published in the last 60 days." in page
+    assert "published on June 1, 2018" in page
+
+
+def test_an_undated_posting_is_current_while_its_source_still_lists_it(jobs, award):
+    _posting(award, title="Listed now", posted_on=None)
+    _posting(award, title="Not seen for months", posted_on=None, fetched_at=timezone.now() - timedelta(days=90))
+
+    assert _titles(jobs()) == ["Listed now"]
+    assert _titles(jobs(age="older")) == ["Not seen for months"]
+
+
+def test_the_filters_apply_to_the_older_sample_and_keep_it(jobs, award):
+    _posting(award, title="Old analyst", posted_on=date(2018, 1, 1))
+    _posting(award, title="Old gardener", posted_on=date(2018, 1, 1))
+
+    response = jobs(age="older", keyword="analyst")
+
+    assert _titles(response) == ["Old analyst"]
+    assert b'<input type="hidden" name="age" value="older">' in response.content
+
+
+def test_locations_stored_with_a_repeated_state_read_once(jobs, award):
+    _posting(award, locations="Tucson, Arizona, Arizona; Mesa, Arizona, Arizona")
+
+    assert b"Tucson, Arizona; Mesa, Arizona<" in jobs().content
 
 
 def test_adzuna_postings_carry_the_adzuna_credit(jobs, award):

@@ -1,5 +1,7 @@
 """Journey 7 in a real browser: accept a badge, browse its jobs, save one, read the salary chart."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -36,6 +38,7 @@ def test_accept_then_find_and_save_a_job_and_read_the_salary_chart(browser_page,
     OccupationProjectionFactory(occupation=occupation)
     # An Adzuna posting: accepting refreshes the bundled sample, which would close a "bundled" one.
     JobPostingFactory(title="Sentinel Engineer", source="adzuna", certifications=[certification])
+    JobPostingFactory(title="Old Analyst", source="adzuna", posted_on=date(2018, 5, 1), certifications=[certification])
     user = UserFactory()
     award = AwardFactory(
         template=BadgeTemplateFactory(certification=certification), earner=user, recipient_email=user.email
@@ -55,6 +58,13 @@ def test_accept_then_find_and_save_a_job_and_read_the_salary_chart(browser_page,
     assert page.get_by_text("Jobs by Adzuna").first.is_visible()
     page.get_by_role("button", name="Save Sentinel Engineer").click()
     assert page.get_by_role("button", name="Unsave Sentinel Engineer").is_visible()
+
+    page.get_by_role("link", name="Clear").click()
+    page.get_by_role("link", name="see them as a dated sample").click()
+    assert page.get_by_role("heading", name="1 older posting, a dated sample").is_visible()
+    apply = page.get_by_role("link", name="Apply for Old Analyst (opens in a new tab)")
+    assert (apply.get_attribute("target"), apply.get_attribute("rel")) == ("_blank", "noopener noreferrer")
+    assert_accessible(page)
 
     page.get_by_role("link", name="Saved jobs").click()
     assert page.get_by_role("heading", name="Sentinel Engineer").is_visible()

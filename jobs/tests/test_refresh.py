@@ -46,6 +46,17 @@ def test_first_refresh_stores_postings_for_the_certification(fake_api, certifica
     assert CertificationRefresh.objects.get(certification=certification).status == "ok"
 
 
+def test_refresh_stores_a_location_once_when_the_source_repeats_its_state(fake_api, certification):
+    item = usajobs_item(1)
+    item["MatchedObjectDescriptor"]["PositionLocationDisplay"] = "Tucson, Arizona, Arizona; Mesa, arizona, Arizona"
+    _answer(fake_api, item)
+
+    _refresh(certification)
+
+    posting = JobPosting.objects.get(external_id="1")
+    assert (posting.locations, posting.region) == ("Tucson, Arizona; Mesa, arizona", "Arizona")
+
+
 def test_refresh_updates_changed_postings_and_closes_vanished_ones(fake_api, certification):
     _answer(fake_api, usajobs_item(1), usajobs_item(2))
     _refresh(certification)

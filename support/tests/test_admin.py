@@ -18,8 +18,10 @@ def staff(client):
 
 
 @pytest.fixture
-def support_request():
-    return support_request_file(name="Lin Park", email="lin@example.com", concerning="AZ-104", message="Help!")
+def support_request(django_capture_on_commit_callbacks):
+    # Committed, so its acknowledgement is sent now and not by the first sweep a test runs.
+    with django_capture_on_commit_callbacks(execute=True):
+        return support_request_file(name="Lin Park", email="lin@example.com", concerning="AZ-104", message="Help!")
 
 
 def change_url(support_request):

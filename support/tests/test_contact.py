@@ -86,10 +86,15 @@ def test_the_form_is_rate_limited_per_address(client):
     for _ in range(5):
         assert client.post(URL, form_data()).status_code == 302
 
-    response = client.post(URL, form_data())
+    response = client.post(URL, form_data(message="A long message\nI would hate to type again."))
 
     assert response.status_code == 429
     assert SupportRequest.objects.count() == 5
+    assert "this one was not sent" in response.text
+    form = response.context["form"]
+    assert form["message"].value() == "A long message\nI would hate to type again."
+    assert "A long message\nI would hate to type again.</textarea>" in response.text
+    assert 'value="Lin Park"' in response.text
     assert client.get(URL).status_code == 200  # Reading the form is not limited.
 
 

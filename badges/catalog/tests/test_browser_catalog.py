@@ -13,7 +13,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def catalog():
     azure = CertificationFactory(name="Azure Administrator Associate", product="Azure", level="Associate")
-    azure.exams.add(ExamFactory(code="AZ-104", title="Azure Administrator"))
+    az104 = ExamFactory(code="AZ-104", title="Azure Administrator")
+    azure.exams.add(az104)
+    BadgeTemplateFactory(certification=None, exam=az104, name="AZ-104: Azure Administrator", slug="az-104")
     template = BadgeTemplateFactory(certification=azure, name=azure.name, skills=["Microsoft PowerShell"])
     AcceptedAwardFactory(template=template, recipient_name="Ada Public")
     retired = CertificationFactory(
@@ -29,10 +31,18 @@ def test_browse_filter_and_open_a_badge_then_the_retired_list(browser_page, asse
 
     page.goto("/")
     page.get_by_role("link", name="Badges", exact=True).click()
-    assert page.get_by_role("heading", name="Eligible certifications and exams").is_visible()
+    assert page.get_by_role("heading", name="Badges you can earn").is_visible()
+    assert page.get_by_role("link", name="Azure Administrator Associate").locator("img").is_visible()
     assert_accessible(page)
 
-    page.get_by_role("link", name="Browse all badges").click()
+    page.get_by_role("searchbox").fill("az104")
+    page.get_by_role("button", name="Search").click()
+    assert page.get_by_role("heading", name="2 badges match “az104”").is_visible()
+    assert page.get_by_role("link", name="AZ-104: Azure Administrator").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Show every badge").first.click()
+    page.get_by_role("link", name="Browse and filter all badges").click()
     page.get_by_role("searchbox").fill("powershell")
     page.get_by_label("Status").select_option("active")
     page.get_by_role("button", name="Show badges").click()

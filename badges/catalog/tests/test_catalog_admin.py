@@ -9,7 +9,7 @@ from PIL import Image
 from accounts.tests.factories import UserFactory
 from badges.catalog.forms import CertificationAdminForm
 from badges.models import Status
-from badges.tests.factories import BadgeTemplateFactory, CertificationFactory, ExamFactory
+from badges.tests.factories import BadgeTemplateFactory, CertificationFactory, ExamFactory, IssuerFactory
 from badges.tests.images import PNG_SIGNATURE, image_bytes, png_claiming
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +34,35 @@ def template_form_data(template, **changes):
         "validity_months": "",
         **changes,
     }
+
+
+def _issuer_form(issuer, **changes):
+    fields = {name: getattr(issuer, name) for name in ("name", "slug", "url", "email", "description")}
+    return {**fields, "image": "", **changes}
+
+
+def test_staff_set_the_issuers_linkedin_organization_id_in_the_admin(staff_client):
+    issuer = IssuerFactory()
+
+    response = staff_client.post(
+        reverse("admin:badges_issuer_change", args=[issuer.pk]), _issuer_form(issuer, linkedin_organization_id="1035")
+    )
+
+    assert response.status_code == 302
+    issuer.refresh_from_db()
+    assert issuer.linkedin_organization_id == "1035"
+
+
+def test_a_linkedin_organization_id_is_digits_only(staff_client):
+    issuer = IssuerFactory()
+    url = reverse("admin:badges_issuer_change", args=[issuer.pk])
+
+    response = staff_client.post(url, _issuer_form(issuer, linkedin_organization_id="contoso"))
+
+    assert response.status_code == 200
+    assert "Digits only" in response.content.decode()
+    issuer.refresh_from_db()
+    assert issuer.linkedin_organization_id == ""
 
 
 def test_the_admin_shows_why_an_svg_was_refused(staff_client):

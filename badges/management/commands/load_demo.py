@@ -1,6 +1,6 @@
 """Demo data for `make run`: the catalog, a staff user, an earner with badges, and a badge to claim.
 
-Safe to run again: it only adds what is missing, and prints a fresh claim link each time.
+Safe to run again: it only adds what is missing, and sends the newcomer a fresh claim email each time.
 """
 
 from allauth.account.models import EmailAddress
@@ -8,10 +8,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.urls import reverse
 
 from accounts.models import User
-from badges.awards.services import award_accept, award_issue, claim_token_create
+from badges.awards.services import award_accept, award_issue, award_resend
 from badges.models import Award, AwardState, BadgeTemplate
 
 STAFF = ("staff@badgeportal.example", "Sam Staff")
@@ -53,11 +52,14 @@ class Command(BaseCommand):
             for slug in EARNER_BADGES:
                 _give(earner, slug)
             _give(earner, "ai-900", accept=False)
+            # The claim email carries the one claim link: printing another one here would mint a second,
+            # different link for the same badge.
             pending = Award.objects.filter(recipient_email=NEWCOMER[0], state=AwardState.PENDING).first()
             if pending is None:
                 template = BadgeTemplate.objects.get(slug="az-104")
-                pending = award_issue(template=template, email=NEWCOMER[0], name=NEWCOMER[1])
-            claim_url = settings.SITE_URL + reverse("claim", args=[claim_token_create(award=pending)])
+                award_issue(template=template, email=NEWCOMER[0], name=NEWCOMER[1])
+            else:
+                award_resend(award=pending)
 
         self.stdout.write(
             f"""
@@ -65,11 +67,11 @@ Demo data is ready. Password for both accounts: {PASSWORD}
   staff (admin at {settings.SITE_URL}/admin/): {STAFF[0]}
   earner with badges:                         {EARNER[0]}
 
-A badge waits to be claimed by {NEWCOMER[0]}. Claim link:
-  {claim_url}
+A badge waits to be claimed by {NEWCOMER[0]}: open the claim link in the email to her, the last
+one printed above. Emails are printed where the code that sends them runs: the web server's (sign-up
+confirmations) in its terminal. With REDIS_URL set, the Celery worker sends them all instead.
 
-Emails (claim links, sign-up confirmations) are printed in this terminal.
-Issue another badge:
+Issue another badge (its claim email is printed in the terminal where you run it):
   .venv/bin/python manage.py issue_badge --template AZ-900 --email you@example.com --name "Your Name"
 """
         )

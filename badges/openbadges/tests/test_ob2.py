@@ -172,12 +172,13 @@ def test_unknown_slug_answers_404_json_not_html(client, name):
     assert json.loads(response.content)["error"] == "not_found"
 
 
-def test_assertion_follows_changes_to_the_award(client):
+def test_assertion_follows_changes_to_the_award(client, django_capture_on_commit_callbacks):
     award = AcceptedAwardFactory()
     first = _get(client, "ob2_assertion", award.public_id).json()
 
-    award.expires_on = award.issued_on.replace(year=award.issued_on.year + 2)
-    award.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        award.expires_on = award.issued_on.replace(year=award.issued_on.year + 2)
+        award.save()
     second = _get(client, "ob2_assertion", award.public_id).json()
 
     assert "expires" not in first

@@ -7,6 +7,7 @@ badge as unverifiable, and every other request waited behind them.
 
 import os
 import socket
+import subprocess
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -47,7 +48,11 @@ def gunicorn_site(settings):
     settings.SITE_URL = url
     yield url
     server.terminate()
-    server.wait(timeout=10)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:  # a worker stuck past gunicorn's graceful stop on a loaded machine
+        server.kill()
+        server.wait()
 
 
 def _timed_get(url):
@@ -69,5 +74,7 @@ def test_two_concurrent_verifies_finish_fast_and_say_verified(gunicorn_site):
 
     for seconds, body in results:
         assert ">Verified</h2>" in body
-        assert seconds < 3, f"a verify took {seconds:.1f} s"
-    assert health_seconds < 3, f"/healthz waited {health_seconds:.1f} s"
+        # Calling our own server used to hold both workers for the 5 s fetch timeout; the bound leaves room
+        # for a loaded machine and still tells the two apart.
+        assert seconds < 4.5, f"a verify took {seconds:.1f} s"
+    assert health_seconds < 4.5, f"/healthz waited {health_seconds:.1f} s"

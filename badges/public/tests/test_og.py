@@ -103,11 +103,12 @@ def test_og_image_is_served_from_cache_the_second_time(client, award, django_ass
     assert second.content == first.content
 
 
-def test_og_image_changes_when_the_badge_is_renamed(client, award):
+def test_og_image_changes_when_the_badge_is_renamed(client, award, django_capture_on_commit_callbacks):
     first = client.get(reverse("award_og_image", args=[award.public_id])).content
     template = BadgeTemplate.objects.get(pk=award.template_id)
-    template.name = "Contoso Certified: Security Engineer Expert"
-    template.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        template.name = "Contoso Certified: Security Engineer Expert"
+        template.save()
 
     second = client.get(reverse("award_og_image", args=[award.public_id])).content
 

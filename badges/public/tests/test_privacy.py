@@ -146,11 +146,12 @@ def test_visibility_form_needs_csrf(client):
     assert response.status_code == 403
 
 
-def test_making_a_badge_private_drops_the_cached_public_page(client):
+def test_making_a_badge_private_drops_the_cached_public_page(client, django_capture_on_commit_callbacks):
     award = AcceptedAwardFactory()
     assert client.get(reverse("award_public", args=[award.public_id])).status_code == 200
     client.force_login(award.earner)
-    client.post(reverse("award_visibility", args=[award.public_id]), {"is_public": "0"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("award_visibility", args=[award.public_id]), {"is_public": "0"})
     client.logout()
 
     response = client.get(reverse("award_public", args=[award.public_id]))

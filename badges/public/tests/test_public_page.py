@@ -166,31 +166,34 @@ def test_owner_page_is_never_read_from_or_written_to_the_visitors_cache(client, 
         public_page(client, award)
 
 
-def test_template_change_shows_at_once(client, award):
+def test_template_change_shows_at_once(client, award, django_capture_on_commit_callbacks):
     public_page(client, award)
     template = BadgeTemplate.objects.get(pk=award.template_id)
-    template.description = "A rewritten description."
-    template.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        template.description = "A rewritten description."
+        template.save()
 
     content = public_page(client, award).content.decode()
 
     assert "A rewritten description." in content
 
 
-def test_revocation_shows_at_once(client, award):
+def test_revocation_shows_at_once(client, award, django_capture_on_commit_callbacks):
     public_page(client, award)
-    award_revoke(award=award, reason="Issued by mistake.")
+    with django_capture_on_commit_callbacks(execute=True):
+        award_revoke(award=award, reason="Issued by mistake.")
 
     content = public_page(client, award).content.decode()
 
     assert "Issued by mistake." in content
 
 
-def test_certification_retirement_shows_at_once(client, award):
+def test_certification_retirement_shows_at_once(client, award, django_capture_on_commit_callbacks):
     public_page(client, award)
     certification = award.template.certification
-    certification.status, certification.retired_on = Status.RETIRED, date(2025, 6, 30)
-    certification.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        certification.status, certification.retired_on = Status.RETIRED, date(2025, 6, 30)
+        certification.save()
 
     content = public_page(client, award).content.decode()
 

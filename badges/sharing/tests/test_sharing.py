@@ -60,6 +60,16 @@ def test_linkedin_add_to_profile_url_carries_every_certification_field(award):
     }
 
 
+def test_linkedin_url_names_an_issuer_with_a_linkedin_page_by_its_organization_id(award):
+    award.template.issuer.linkedin_organization_id = "1035"
+    award.template.issuer.save()
+
+    fields = query(linkedin_add_to_profile_url(award))
+
+    assert fields["organizationId"] == "1035"
+    assert "organizationName" not in fields  # LinkedIn would use the name only without an id
+
+
 def test_linkedin_url_omits_expiration_when_the_badge_does_not_expire():
     award = AcceptedAwardFactory(expires_on=None)
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('badges', '0005_award_anonymised_at'),
+        ('badges', '0006_issuer_linkedin_organization_id'),
     ]
 
     operations = [

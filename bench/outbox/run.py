@@ -1,0 +1,190 @@
+"""Claim emails drained from the outbox into a local SMTP sink by two worker processes.
+
+BENCH_EMAILS (3,000) awards and their claim-email rows are written in one transaction, as a bulk import
+does (`outbox_enqueue_many`); the clock starts at the commit, which queues one sweep, and stops when the
+sink holds a message for every row. Two `celery worker --concurrency=1` processes share the work (a full
+batch queues the next sweep before sending). The sink, an aiosmtpd server in this process, notes each
+message's envelope recipient only, so duplicates and losses are counted exactly and it costs little CPU.
+
+Uses its own database `outbox_bench` and Redis db 6 (BENCH_DATABASE_URL, BENCH_REDIS_URL to change them).
+Run: .venv/bin/python bench/outbox/run.py   (needs PostgreSQL and Redis on 127.0.0.1)
+BENCH_PROFILE=1 instead profiles one batch of 500 in this process: where an email's time goes.
+"""
+
+import collections
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+EMAILS = int(os.environ.get("BENCH_EMAILS", "3000"))
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+SMTP_PORT = _free_port()
+ENV = {
+    **os.environ,
+    "DEBUG": "False",
+    "SECRET_KEY": "bench-" + "x" * 50,
+    "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/outbox_bench"),
+    "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6"),
+    "EMAIL_URL": f"smtp://127.0.0.1:{SMTP_PORT}",
+    "LOG_LEVEL": "WARNING",
+}
+os.environ.update(ENV)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "badgeportal.settings")
+sys.path.insert(0, str(ROOT))
+
+
+class Sink:
+    """Counts the messages each recipient receives."""
+
+    def __init__(self):
+        self.received = collections.Counter()
+        self.last_at = None
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.received.update(envelope.rcpt_tos)
+            self.last_at = time.monotonic()
+        return "250 OK"
+
+
+def prepare():
+    database = ENV["DATABASE_URL"].rsplit("/", 1)[1]
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", database], stderr=subprocess.DEVNULL, check=False)
+    subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=ENV, check=True)
+
+
+def seed():
+    """Fresh awards, no claim tokens and no outbox rows: every run sends the same emails from scratch."""
+    from badges.models import Award, BadgeTemplate, Certification, ClaimToken, Issuer
+    from outbox.models import OutboxEmail
+
+    OutboxEmail.objects.all().delete()
+    ClaimToken.objects.all().delete()
+    issuer, _ = Issuer.objects.get_or_create(
+        slug="bench", defaults={"name": "Bench Programme", "url": "https://x.example"}
+    )
+    certification, _ = Certification.objects.get_or_create(slug="bench", defaults={"name": "Bench Certified"})
+    template, _ = BadgeTemplate.objects.get_or_create(
+        slug="bench", defaults={"issuer": issuer, "certification": certification, "name": "Bench Certified"}
+    )
+    Award.objects.filter(template=template).delete()
+    return Award.objects.bulk_create(
+        Award(template=template, recipient_email=f"earner{n}@bench.example", recipient_name=f"Earner {n}")
+        for n in range(EMAILS)
+    )
+
+
+def start_workers():
+    celery = str(Path(PYTHON).parent / "celery")
+    workers = []
+    for number in (1, 2):
+        command = [celery, "-A", "badgeportal", "worker", "--concurrency=1", f"--hostname=bench{number}@%h"]
+        command += ["--without-mingle", "--without-gossip", "--without-heartbeat", "--loglevel=WARNING"]
+        workers.append(subprocess.Popen(command, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL))
+    from badgeportal.celery import app
+
+    for _ in range(120):
+        replies = app.control.ping(timeout=0.5)
+        if len(replies) >= 2:
+            return workers
+    raise SystemExit("the workers did not start")
+
+
+def drain(awards, sink):
+    from django.db import transaction
+
+    from badges.awards.services import CLAIM_EMAIL
+    from outbox.models import OutboxEmail
+    from outbox.services import outbox_enqueue_many
+
+    with transaction.atomic():
+        outbox_enqueue_many(
+            emails=[OutboxEmail(kind=CLAIM_EMAIL, to=a.recipient_email, payload={"award_id": a.pk}) for a in awards]
+        )
+    started = time.monotonic()  # the commit just queued the first sweep
+    deadline = started + max(120, EMAILS / 20)
+    while len(sink.received) < EMAILS and time.monotonic() < deadline:
+        time.sleep(0.05)
+    finished = sink.last_at or time.monotonic()
+    time.sleep(3)  # anything sent twice would arrive by now
+    return finished - started
+
+
+def profile(awards):
+    import cProfile
+    import pstats
+
+    from badges.awards.services import CLAIM_EMAIL
+    from outbox.models import OutboxEmail
+    from outbox.services import outbox_claim, outbox_enqueue_many, outbox_send_batch
+
+    batch = awards[:500]
+    outbox_enqueue_many(
+        emails=[OutboxEmail(kind=CLAIM_EMAIL, to=a.recipient_email, payload={"award_id": a.pk}) for a in batch]
+    )
+    profiler = cProfile.Profile()
+    started = time.monotonic()
+    profiler.runcall(lambda: outbox_send_batch(rows=outbox_claim(limit=len(batch))))
+    print(f"{len(batch)} emails in one process: {len(batch) / (time.monotonic() - started):.0f}/s (profiled)")
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+
+
+def main():
+    from aiosmtpd.controller import Controller
+
+    prepare()
+    import django
+
+    django.setup()
+    from badgeportal.celery import app
+
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=SMTP_PORT)
+    controller.start()
+    awards = seed()
+    if os.environ.get("BENCH_PROFILE"):
+        profile(awards)
+        controller.stop()
+        return
+    app.control.purge()
+    workers = start_workers()
+    try:
+        seconds = drain(awards, sink)
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait()
+        controller.stop()
+
+    from outbox.models import OutboxEmail
+
+    expected = {a.recipient_email for a in awards}
+    duplicates = sum(count - 1 for count in sink.received.values())
+    lost = len(expected - set(sink.received))
+    unsent = OutboxEmail.objects.filter(sent_at__isnull=True).count()
+    rate = EMAILS / seconds
+    row = f"| {EMAILS} | 2 x concurrency 1 | {seconds:.1f} s | {rate:.0f} | {duplicates} | {lost} | {unsent} |"
+    print("| emails | workers | drain time | emails/s | duplicates | lost | rows unsent |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print(row)
+    with open(ROOT / "bench" / "results.md", "a") as results:
+        results.write(f"outbox drain {time.strftime('%Y-%m-%d %H:%M')}: {row}\n")
+
+
+if __name__ == "__main__":
+    main()
