@@ -9,10 +9,21 @@ from badgeportal.encryption import fernet
 from .known_devices import known_device_for, known_device_remember
 from .services import login_failure_record
 
+# A name the site already knows for the person about to sign up (a claimed badge carries one).
+SIGNUP_NAME_SESSION_KEY = "account_signup_full_name"
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def get_from_email(self):
         return settings.DEFAULT_FROM_EMAIL
+
+    def stash_signup_name(self, request, full_name):
+        """Fill in the sign-up form's name, as allauth's `stash_verified_email` fills in the address; the
+        person can still change it. It goes with the sign-up, or with the session at sign-out."""
+        request.session[SIGNUP_NAME_SESSION_KEY] = full_name
+
+    def unstash_signup_name(self, request):
+        return request.session.pop(SIGNUP_NAME_SESSION_KEY, None)
 
     def render_mail(self, template_prefix, email, context, headers=None):
         # allauth names the site after the request's host ("Hello from 127.0.0.1"); our templates name it

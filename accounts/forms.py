@@ -1,3 +1,4 @@
+from allauth.account.adapter import get_adapter
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -18,6 +19,7 @@ class SignupForm(forms.Form):
     def signup(self, request, user):
         user.full_name = self.cleaned_data["full_name"]
         user.save(update_fields=["full_name"])
+        get_adapter(request).unstash_signup_name(request)
 
 
 class ProfileForm(forms.Form):
@@ -46,11 +48,14 @@ class ProfileForm(forms.Form):
         help_text="Anyone with the link can see your name and your public badges.",
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, going_private_warnings=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         if not user.photo:
             del self.fields["remove_photo"]
+        # Said next to the switch, before it is flipped: what unticking it breaks.
+        field = self.fields["profile_public"]
+        field.help_text = " ".join([field.help_text, *going_private_warnings])
 
     def clean_handle(self):
         handle = self.cleaned_data["handle"].strip().lower() or None

@@ -1,3 +1,4 @@
+from allauth.account import views as allauth_views
 from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
@@ -10,7 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from . import personal_data
+from . import personal_data, profile_visibility
+from .adapter import SIGNUP_NAME_SESSION_KEY
 from .forms import AccountDeleteForm, ProfileForm
 from .models import DataExport
 from .services import account_delete, data_export_request, profile_update
@@ -22,18 +24,38 @@ EXPORT_REFRESH_SECONDS = 3
 GOODBYE_SESSION_KEY = "account_deleted"
 
 
+class SignupView(allauth_views.SignupView):
+    """allauth's sign-up, with the name filled in when the site already knows it (see `stash_signup_name`)."""
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if name := self.request.session.get(SIGNUP_NAME_SESSION_KEY):
+            initial["full_name"] = name
+        return initial
+
+
+signup = SignupView.as_view()
+
+
 @login_required
 def profile_settings(request):
     user = request.user
     initial = {name: getattr(user, name) for name in ("full_name", "handle", "headline", "profile_public")}
-    form = ProfileForm(request.POST or None, request.FILES or None, initial=initial, user=user)
+    going_private = profile_visibility.going_private_warnings(user) if user.profile_public else ()
+    form = ProfileForm(
+        request.POST or None, request.FILES or None, initial=initial, user=user, going_private_warnings=going_private
+    )
     if request.method == "POST" and form.is_valid():
+        went_private = user.profile_public and not form.cleaned_data["profile_public"]
         try:
             profile_update(user=user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Your profile is saved.")
+            if went_private:
+                messages.success(request, "Your profile is private: it and your badge links answer “not found”.")
+            else:
+                messages.success(request, "Your profile is saved.")
             return redirect("profile_settings")
     return render(request, "accounts/profile_settings.html", {"form": form})
 

@@ -118,9 +118,8 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Sessions live in the database, which every node shares; with Redis they are read through the cache too.
-# A Redis restart then costs a database read, never a sign-out.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+# Sessions live in the database, which every node shares: a Redis restart never signs anyone out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Rate limits count in the cache. Django's own RedisCache increments atomically, though
 # django-ratelimit only lists django-redis (W001); the per-process cache (E003) is fine for the demo.

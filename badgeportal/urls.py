@@ -3,6 +3,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import views as account_views
+
 from . import views
 from .metrics import metrics
 
@@ -15,6 +17,8 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
+    # allauth's sign-up with the name filled in when a claim knows it; the rest of allauth as it comes.
+    path("accounts/signup/", account_views.signup, name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
     path("", include("badges.awards.urls")),

@@ -13,6 +13,7 @@ from .awards.services import (
     normalize_recipient_name,
 )
 from .catalog.forms import BadgeTemplateAdminForm, CertificationAdminForm, ExamAdminForm
+from .catalog.images import badge_image_renditions_make
 from .models import Award, AwardState, BadgeTemplate, Certification, ClaimToken, Exam, Issuer, IssuerKey, ShareCount
 from .openbadges.keys import issuer_key_rotate
 
@@ -69,6 +70,11 @@ class BadgeTemplateAdmin(admin.ModelAdmin):
     @admin.display(description="Accepted", ordering="accepted")
     def accepted_count(self, obj):
         return obj.accepted
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A new image gets its sized copies now; until then pages serve it whole.
+        badge_image_renditions_make(template=obj)
 
     @admin.display(description="Current image")
     def image_preview(self, obj):

@@ -5,7 +5,7 @@ class BadgesConfig(AppConfig):
     name = "badges"
 
     def ready(self):
-        from accounts import personal_data
+        from accounts import personal_data, profile_visibility
         from outbox.registry import register
 
         from .awards import personal_data as award_data
@@ -14,6 +14,7 @@ class BadgesConfig(AppConfig):
         from .awards.services import CLAIM_EMAIL
         from .public import cache  # noqa: F401  (connects the cache invalidation receivers)
         from .sharing.emails import render_share_email
+        from .sharing.selectors import profile_going_private_warning
         from .sharing.services import SHARE_EMAIL
 
         register(CLAIM_EMAIL, render_claim_email)
@@ -25,3 +26,4 @@ class BadgesConfig(AppConfig):
             lost=award_data.awards_lost,
             erase=award_data.awards_anonymise,
         )
+        profile_visibility.register(profile_going_private_warning)

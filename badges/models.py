@@ -125,6 +125,9 @@ class BadgeTemplate(models.Model):
     criteria = models.TextField(blank=True)
     skills = models.JSONField(default=list, blank=True)
     image = models.ImageField(upload_to="badges/", blank=True)
+    # The image whose sized copies are stored (`badges.catalog.images.rendition_name`); pages offer them only
+    # while it is still the template's image.
+    image_renditions_of = models.CharField(max_length=100, blank=True, editable=False)
     validity_months = models.PositiveIntegerField(
         null=True, blank=True, help_text="Leave empty for badges that do not expire."
     )
@@ -185,12 +188,15 @@ class AwardQuerySet(models.QuerySet):
     def for_earner(self, user):
         return self.filter(earner=user)
 
+    def on_profile(self):
+        """What an earner's profile lists: accepted badges they have not hidden. The public sees them only
+        while the profile itself is public (`publicly_visible`)."""
+        return self.filter(state=AwardState.ACCEPTED, is_public=True)
+
     def publicly_visible(self):
         """What anyone may see: accepted, not hidden by the earner, on the public profile of an account
         staff have not deactivated. Revoked ones stay visible so that verifiers learn they were revoked."""
-        return self.filter(
-            state=AwardState.ACCEPTED, is_public=True, earner__profile_public=True, earner__is_active=True
-        )
+        return self.on_profile().filter(earner__profile_public=True, earner__is_active=True)
 
     def not_revoked(self):
         return self.filter(revoked_at__isnull=True)

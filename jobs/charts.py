@@ -8,7 +8,9 @@ PERCENTILES = [
     ("pct75", "a_pct75", "75th percentile"),
     ("pct90", "a_pct90", "90th percentile"),
 ]
-WIDTH, LABEL_WIDTH, VALUE_WIDTH, ROW, BAR = 640, 130, 110, 34, 22
+# Each row puts its label above its bar, so the chart is narrow: drawn 320 units wide, it scales to about the
+# same width on a 390 px phone and its 14-unit text stays at least 12 px there (see `.wage-chart` in app.css).
+WIDTH, VALUE_WIDTH, ROW, BAR, LABEL_BASELINE = 320, 96, 50, 20, 15
 
 
 def _money(value):
@@ -27,13 +29,14 @@ def wage_chart(wage):
     if any(row["top_coded"] for row in rows):
         known.append(TOP_CODE)
     scale = max(known, default=0) or 1
-    bar_area = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    bar_area = WIDTH - VALUE_WIDTH
     for index, row in enumerate(rows):
         amount = TOP_CODE if row["top_coded"] else row["value"]
-        row["y"] = index * ROW + (ROW - BAR) // 2
-        row["text_y"] = index * ROW + ROW // 2 + 5
+        row["label_y"] = index * ROW + LABEL_BASELINE
+        row["y"] = index * ROW + LABEL_BASELINE + 7
+        row["text_y"] = row["y"] + BAR // 2 + 5
         row["width"] = round(bar_area * amount / scale) if amount else 0
-        row["text_x"] = LABEL_WIDTH + row["width"] + 6
+        row["text_x"] = row["width"] + 6
         if row["top_coded"]:
             row["text"] = f">= {_money(TOP_CODE)}"
         elif row["value"] is None:
@@ -45,8 +48,7 @@ def wage_chart(wage):
         "rows": rows,
         "width": WIDTH,
         "height": ROW * len(rows),
-        "bar_x": LABEL_WIDTH,
-        "label_x": LABEL_WIDTH - 8,
+        "bar_height": BAR,
         "summary": summary,
         "has_top_coded": any(row["top_coded"] for row in rows),
     }

@@ -26,3 +26,7 @@ class JobSearchForm(forms.Form):
             "min_salary": data["min_salary"],
             "sort": data["sort"] if data["sort"] in SORTS else "newest",
         }
+
+    def filters_in_use(self):
+        """How many filters narrow or reorder the list: the folded form says so on a phone."""
+        return sum(1 for name, value in self.filters().items() if value and (name, value) != ("sort", "newest"))

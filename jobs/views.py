@@ -102,6 +102,7 @@ def award_jobs(request, public_id):
         "current_query": _query(request, age="current"),
         "fresh_days": settings.JOBS_FRESH_DAYS,
         "here": request.get_full_path(),
+        "filters_in_use": form.filters_in_use(),
         **listing,
     }
     return render(request, "jobs/award_jobs.html", {**context, **_credits(listing["page"])})

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from badges.catalog.images import badge_images_generate
+from badges.catalog.images import badge_image_renditions_generate, badge_images_generate, rendition_name
 from badges.openbadges import baking
 from badges.tests.factories import AcceptedAwardFactory, BadgeTemplateFactory
 from badges.tests.images import PNG_SIGNATURE, image_bytes
@@ -58,6 +58,19 @@ def test_generated_emblems_previews_and_baked_images_read_from_the_bucket(s3_sto
     assert og.status_code == 200 and og.content.startswith(PNG_SIGNATURE)
     assert baked.status_code == 200
     assert json.loads(baking.unbake(baked.content))["id"].endswith(str(award.public_id))
+
+
+def test_sized_copies_of_badge_images_are_stored_and_served_from_the_bucket(s3_storage, client):
+    award = AcceptedAwardFactory()
+    badge_images_generate()
+    assert badge_image_renditions_generate() == 1
+    award.template.refresh_from_db()
+
+    page = client.get(reverse("award_public", args=[award.public_id])).text
+
+    copy_url = s3_storage + "/" + rendition_name(award.template.image.name, 256, "webp")
+    assert f"{copy_url} 256w" in page
+    assert fetch(copy_url).startswith(b"RIFF")  # a WebP file, publicly readable like the image it copies
 
 
 def test_the_page_policy_allows_images_from_the_storage_origin():

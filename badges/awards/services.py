@@ -285,10 +285,13 @@ def award_decline(*, award):
 
 @transaction.atomic
 def award_restore(*, award):
-    """A declined badge comes back accepted: declining by mistake should cost one click."""
-    award = _change_state(award, allowed_from={AwardState.DECLINED}, to=AwardState.ACCEPTED)
-    award_held.send(sender=Award, award=award)
-    return award
+    """Undo a decline: the badge waits for the earner's choice again, as it did before.
+
+    Restoring is not accepting: accepting makes a badge public, and that is the earner's decision to make
+    on the badge itself. Only a pending badge can be declined (an accepted one is hidden with the privacy
+    switch instead), so pending is always the state a declined badge came from.
+    """
+    return _change_state(award, allowed_from={AwardState.DECLINED}, to=AwardState.PENDING)
 
 
 def award_revoke(*, award, reason):

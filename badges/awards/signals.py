@@ -6,5 +6,5 @@ a receiver that starts work elsewhere defers it to the commit (`delay_on_commit`
 
 from django.dispatch import Signal
 
-# An award became held (accepted, or restored from declined). Argument: `award`.
+# An award became held (accepted). Argument: `award`.
 award_held = Signal()

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from ..models import AwardState
-from ..sharing.context import share_panel_context
+from ..sharing.context import privacy_panel_context, share_panel_context
 from ..sharing.forms import ShareEmailForm
 from .claim_session import pop_claim, remember_claim
 from .forms import ClaimForm
@@ -63,24 +63,27 @@ def claim(request, token):
 def _claim_continue(request, claim_token, action, add_address):
     award = claim_token.award
     if action == "collect" and request.user.is_authenticated:
-        return _claim_complete(request, claim_token.pk, add_address, success_url=award.get_absolute_url())
+        return _claim_complete(request, claim_token.pk, add_address)
     remember_claim(request, token_id=claim_token.pk, add_address=add_address)
     query = {"next": reverse("claim_finish")}
     if action == "signup":
+        adapter = get_adapter(request)
         # The link proves the mailbox: sign-up with this address needs no second verification.
-        get_adapter(request).stash_verified_email(request, award.recipient_email)
+        adapter.stash_verified_email(request, award.recipient_email)
+        adapter.stash_signup_name(request, award.recipient_name)
         return redirect(f"{reverse('account_signup')}?{urlencode({'email': award.recipient_email, **query})}")
     return redirect(f"{reverse('account_login')}?{urlencode(query)}")
 
 
-def _claim_complete(request, token_id, add_address, *, success_url):
+def _claim_complete(request, token_id, add_address):
+    """Collect the badge and open its page, where the earner accepts it."""
     try:
         award = award_claim(token_id=token_id, user=request.user, add_address=add_address)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("wallet")
     messages.success(request, f"“{award.template.name}” is in your wallet. Accept it to show it to the world.")
-    return redirect(success_url)
+    return redirect(award)
 
 
 @login_required
@@ -89,13 +92,21 @@ def claim_finish(request):
 
     A GET that changes something, but only what this browser asked for on the claim page minutes ago.
     """
+    # Signing in left its own banner ("Successfully signed in as …"); what happened to the claim says more.
+    _drop_waiting_messages(request)
     claim = pop_claim(request)
     if claim is None:
         messages.info(
             request, "No claim is waiting in this browser (they last a few minutes). Open the link in your email again."
         )
         return redirect("wallet")
-    return _claim_complete(request, claim["token_id"], claim["add_address"], success_url=reverse("wallet"))
+    return _claim_complete(request, claim["token_id"], claim["add_address"])
+
+
+def _drop_waiting_messages(request):
+    # Iterating marks the messages read: only the ones added after this are kept for the next page.
+    for _message in messages.get_messages(request):
+        pass
 
 
 @require_POST
@@ -122,12 +133,18 @@ def wallet_award(request, public_id):
     context = {
         "award": award,
         "share_form": ShareEmailForm(),
+        "share_invite": request.session.pop(SHARE_INVITE_SESSION_KEY, None) == str(award.public_id),
         **share_panel_context(award, profile_public=request.user.profile_public),
+        **privacy_panel_context(award, profile_public=request.user.profile_public),
     }
     return render(request, "badges/wallet_award.html", context)
 
 
-def _award_action(service, success_message):
+# Set when a badge is accepted, read once by its page: the invitation to share takes the place of a banner.
+SHARE_INVITE_SESSION_KEY = "badgeportal_share_invite"
+
+
+def _award_action(service, on_success):
     @login_required
     @require_POST
     def view(request, public_id):
@@ -137,12 +154,20 @@ def _award_action(service, success_message):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, success_message.format(name=award.template.name))
+            on_success(request, award)
         return redirect(award)
 
     return view
 
 
-award_accept_view = _award_action(award_accept, "You accepted “{name}”.")
-award_decline_view = _award_action(award_decline, "You declined “{name}”. You can restore it at any time.")
-award_restore_view = _award_action(award_restore, "“{name}” is back in your wallet.")
+def _say(message):
+    return lambda request, award: messages.success(request, message.format(name=award.template.name))
+
+
+def _invite_to_share(request, award):
+    request.session[SHARE_INVITE_SESSION_KEY] = str(award.public_id)
+
+
+award_accept_view = _award_action(award_accept, _invite_to_share)
+award_decline_view = _award_action(award_decline, _say("You declined “{name}”. You can restore it at any time."))
+award_restore_view = _award_action(award_restore, _say("“{name}” is back, waiting for you: accept it or decline it."))

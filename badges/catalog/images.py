@@ -1,8 +1,12 @@
-"""Badge template images: checking uploads and drawing a default emblem.
+"""Badge template images: checking uploads, drawing a default emblem, and the sized copies pages serve.
 
 Every image we store is one we encoded ourselves: an upload is checked and decoded by
 `accounts.images` (which profile photos go through too) and re-encoded as a fresh square PNG,
 so no byte of the original reaches the site or the Open Badges bakers.
+
+The 600 px image is what Open Badges publish and bake. Pages show badges at 128 to 256 CSS pixels, so
+next to each image we store copies at RENDITION_SIZES in PNG and WebP, named after it
+(`rendition_name`), and pages offer them through `srcset` (the `badge_image` template tag).
 """
 
 import math
@@ -11,8 +15,9 @@ import uuid
 from io import BytesIO
 
 from django.core.files.base import ContentFile
+from django.db.models import F
 from django.utils import timezone
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from accounts.images import image_upload_open
 
@@ -20,6 +25,9 @@ from ..models import BadgeTemplate
 from ..public import cache as public_cache
 
 BADGE_SIZE = 600
+# Grids show 128 px, the public page 256 px; 512 serves the public page on high-density screens.
+RENDITION_SIZES = (128, 256, 512)
+RENDITION_FORMATS = {"webp": "WEBP", "png": "PNG"}
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
@@ -150,3 +158,60 @@ def badge_images_generate():
     # bulk_update sends no post_save: clear what shows the image (the page, the assertion's baked image).
     public_cache.invalidate_templates(template.pk for template in missing)
     return len(missing)
+
+
+# Sized copies
+
+
+def rendition_name(image_name, size, ext):
+    """`badges/ab12.png` at 128 px in WebP is `badges/ab12-128.webp`: derived, so pages need not look it up."""
+    return f"{image_name.rsplit('.', 1)[0]}-{size}.{ext}"
+
+
+def _encode(image, fmt):
+    # Fast settings: a catalog of hundreds of images is sized in well under a minute, files a few percent larger.
+    out = BytesIO()
+    image.save(out, format=fmt, **({"quality": 85, "method": 2} if fmt == "WEBP" else {}))
+    return out.getvalue()
+
+
+def badge_image_renditions_write(template):
+    """Store the sized copies of the template's image next to it, through its storage (the disk or S3), and
+    record which image they were made from. The caller saves the template."""
+    storage = template.image.storage
+    with template.image.open("rb") as handle, Image.open(handle) as source:
+        source = source.convert("RGBA")
+    for size in RENDITION_SIZES:
+        resized = ImageOps.fit(source, (size, size), Image.Resampling.LANCZOS)
+        for ext, fmt in RENDITION_FORMATS.items():
+            name = rendition_name(template.image.name, size, ext)
+            # A rerun replaces the file: the local storage would save under another name beside it.
+            if storage.exists(name):
+                storage.delete(name)
+            storage.save(name, ContentFile(_encode(resized, fmt)))
+    template.image_renditions_of = template.image.name
+
+
+def badge_image_renditions_make(*, template):
+    """Make the sized copies of a template's image unless they exist; after an upload, say."""
+    if not template.image or template.image_renditions_of == template.image.name:
+        return False
+    badge_image_renditions_write(template)
+    template.save(update_fields=["image_renditions_of", "updated_at"])
+    return True
+
+
+def badge_image_renditions_generate(*, redo=False):
+    """Make the sized copies every template image lacks (all of them again with `redo`); returns how many."""
+    templates = BadgeTemplate.objects.exclude(image="")
+    if not redo:
+        templates = templates.exclude(image_renditions_of=F("image"))
+    templates = list(templates)
+    now = timezone.now()
+    for template in templates:
+        badge_image_renditions_write(template)
+        template.updated_at = now
+    BadgeTemplate.objects.bulk_update(templates, ["image_renditions_of", "updated_at"], batch_size=200)
+    # bulk_update sends no post_save: clear the pages that show the image.
+    public_cache.invalidate_templates(template.pk for template in templates)
+    return len(templates)

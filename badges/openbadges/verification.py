@@ -7,6 +7,9 @@ asked its own server over HTTP held a second worker, or waited for its own until
 issuer's Open Badges 2.0 assertion is fetched through `remote`, which keeps those requests off private
 networks and bounded in time and size. Every failure, including network ones, becomes a failed check, never
 an error page.
+
+The report on one of our own badges also names it for the reader (its image, name and earner, as its public
+page shows them), read from the database only when the public may see the badge.
 """
 
 import json
@@ -19,10 +22,13 @@ from django.conf import settings
 from django.urls import Resolver404, resolve, reverse
 from jwt.algorithms import RSAAlgorithm
 
-from . import baking, documents, ob2, ob3, remote
+from . import baking, documents, ob2, ob3, remote, selectors
 from .remote import FetchError
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# What the report shows of our own badge it checked: the template's image and name, its issuer, and whether
+# what it recognises is retired.
+SUBJECT_RELATED = ("template__issuer", "template__certification", "template__exam")
 
 
 @dataclass
@@ -37,6 +43,7 @@ class Report:
     checks: list = field(default_factory=list)
     problem: str = ""  # set when there was nothing to verify at all
     assertion_url: str = ""
+    award: object = None  # the public badge checked, to name it on the page; None when the public cannot see it
 
     def add(self, name, passed, detail):
         self.checks.append(Check(name, passed, detail))
@@ -112,7 +119,9 @@ def _nice(moment):
 def verify_award(public_id, *, email="", baked_assertion=None, token=None):
     """Re-check one of our own awards from its hosted assertion and its Open Badges 3.0 credential."""
     url = ob2.absolute(reverse("ob2_assertion", args=[public_id]))
-    return _verify(url, public_id, email=email, baked_assertion=baked_assertion, token=token)
+    report = _verify(url, public_id, email=email, baked_assertion=baked_assertion, token=token)
+    report.award = selectors.public_award(public_id, SUBJECT_RELATED)
+    return report
 
 
 def verify_hosted(url, *, email="", baked_assertion=None):

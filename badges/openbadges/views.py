@@ -10,6 +10,7 @@ import json
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django_ratelimit.decorators import ratelimit
 
 from ..public.selectors import public_award_or_404
@@ -72,19 +73,31 @@ def _png(content, filename):
     return _cors(response)
 
 
-def _unbakeable(award):
-    """The JSON answer when there is no baked image to give, or None when there is."""
+def _asks_for_a_page(request):
+    """A browser following a download link lists text/html first; a verifier or a script asks for the image,
+    JSON or anything (`*/*`, or no Accept header), and gets the machine-readable answer."""
+    return request.get_preferred_type(["image/png", documents.LD_JSON, "application/json", "text/html"]) == "text/html"
+
+
+def _unbakeable(request, award):
+    """The answer when there is no baked image to give, or None when there is. A revoked badge's answer is
+    a readable page for a browser and the revocation JSON for everything else."""
     if award is None or not award.template.image:
         return _serve(documents.NOT_FOUND)
-    if award.is_revoked:
-        return _json(ob2.revoked_json(award), status=410)
-    return None
+    if not award.is_revoked:
+        return None
+    if _asks_for_a_page(request):
+        response = render(request, "badges/download_revoked.html", {"award": award}, status=410)
+    else:
+        response = _json(ob2.revoked_json(award), status=410)
+    patch_vary_headers(response, ["Accept"])
+    return response
 
 
 @_machine_readable
 def award_baked_png(request, public_id):
     award = public_award(public_id)
-    if problem := _unbakeable(award):
+    if problem := _unbakeable(request, award):
         return problem
     text = json.dumps(ob2.assertion_json(award), ensure_ascii=False)
     baked = baking.bake(baking.as_png(award.template.image), text, keyword=baking.OB2_KEYWORD)
@@ -94,7 +107,7 @@ def award_baked_png(request, public_id):
 @_machine_readable
 def award_baked_ob3_png(request, public_id):
     award = public_award(public_id, CREDENTIAL_RELATED)
-    if problem := _unbakeable(award):
+    if problem := _unbakeable(request, award):
         return problem
     token = ob3.credential_jwt(award)
     baked = baking.bake(baking.as_png(award.template.image), token, keyword=baking.OB3_KEYWORD)

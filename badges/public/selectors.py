@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 
-from ..models import Award, AwardState
+from ..models import Award
 
 # What a badge's public page shows: the template with its issuer and what it recognises, and the earner.
 PAGE_RELATED = ("template__issuer", "template__certification", "template__exam", "earner")
@@ -50,7 +50,7 @@ def profile_awards(person, *, is_owner):
     """The badges a profile lists, newest first. Its owner sees what visitors will see once the profile is
     public, even while it is private."""
     if is_owner:
-        awards = Award.objects.for_earner(person).filter(state=AwardState.ACCEPTED, is_public=True)
+        awards = Award.objects.for_earner(person).on_profile()
     else:
         awards = Award.objects.publicly_visible().filter(earner=person)
     return list(awards.select_related(*CARD_RELATED).order_by("-issued_on", "-created_at"))

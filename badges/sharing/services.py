@@ -14,6 +14,7 @@ from outbox.services import outbox_enqueue
 
 from ..awards.services import normalize_email
 from ..models import ShareChannel, ShareCount
+from .rules import sharing_refusal
 
 # The outbox kind of a badge shared by email (its renderer: `badges.sharing.emails.render_share_email`).
 SHARE_EMAIL = "share"
@@ -80,6 +81,8 @@ def award_share_by_email(*, award, recipients, message=""):
     """Queue one email per address; each names the earner and the badge and links its public page."""
     if not award.is_publicly_visible:
         raise ValidationError("Only a public, accepted badge can be shared.", code="not_public")
+    if refusal := sharing_refusal(award, to_network=False):
+        raise ValidationError(refusal, code="not_shareable")
     message = (message or "").strip()
     if len(message) > MAX_EMAIL_MESSAGE:
         raise ValidationError(f"Keep the message under {MAX_EMAIL_MESSAGE} characters.", code="message_too_long")

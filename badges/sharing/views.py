@@ -20,15 +20,20 @@ from ..awards.selectors import own_award_or_404
 from ..models import Award
 from ..public.selectors import CARD_RELATED, PAGE_RELATED, public_award_or_404
 from . import links, services
-from .context import share_panel_context
+from .context import privacy_panel_context, share_panel_context
 from .forms import ShareEmailForm
+from .rules import sharing_refusal
 
 
 def share_redirect(request, public_id, channel):
-    """Count a share, then send the browser to the network's share form."""
+    """Count a share, then send the browser to the network's share form; a link kept from before the badge
+    was revoked or expired gets a page that says why not."""
     if channel not in links.REDIRECT_CHANNELS:
         raise Http404("Unknown share channel.")
     award = public_award_or_404(public_id, "template__issuer")
+    if refusal := sharing_refusal(award, to_network=True):
+        context = {"award": award, "refusal": refusal, "public_url": links.public_url(award)}
+        return render(request, "badges/share_refused.html", context, status=410)
     services.share_click_record(award=award, channel=channel)
     return redirect(links.network_url(award, channel))
 
@@ -68,6 +73,9 @@ def award_share_email(request, public_id):
                 award=award, recipients=form.cleaned_data["recipients"], message=form.cleaned_data["message"]
             )
         except ValidationError as error:
+            if error.code == "not_shareable":  # revoked since the page was shown: there is no form to show it on
+                messages.error(request, " ".join(error.messages))
+                return redirect(award)
             form.add_error(None, error)
         else:
             count = len(rows)
@@ -77,6 +85,7 @@ def award_share_email(request, public_id):
         "award": award,
         "share_form": form,
         **share_panel_context(award, profile_public=request.user.profile_public),
+        **privacy_panel_context(award, profile_public=request.user.profile_public),
     }
     return render(request, "badges/wallet_award.html", context, status=400)
 

@@ -86,17 +86,18 @@ def test_accepting_a_badge_refreshes_its_stale_job_data(django_capture_on_commit
     assert JobPosting.objects.filter(certifications=held_certification).exists()
 
 
-def test_restoring_a_declined_badge_refreshes_its_stale_job_data(
+def test_restoring_a_declined_badge_unlocks_nothing_until_it_is_accepted(
     django_capture_on_commit_callbacks, held_certification
 ):
     award = AwardFactory(template=held_certification.badge_template, state=AwardState.DECLINED)
 
     with django_capture_on_commit_callbacks(execute=True):
         award_restore(award=award)
+    assert not CertificationRefresh.objects.filter(certification=held_certification).exists()
 
-    assert award.state == AwardState.ACCEPTED
+    with django_capture_on_commit_callbacks(execute=True):
+        award_accept(award=award)
     assert CertificationRefresh.objects.get(certification=held_certification, source__name="bundled").status == "ok"
-    assert JobPosting.objects.filter(certifications=held_certification).exists()
 
 
 def test_accepting_a_badge_with_fresh_job_data_refreshes_nothing(

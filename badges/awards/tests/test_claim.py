@@ -88,6 +88,44 @@ def test_signing_up_through_the_link_verifies_the_address_and_attaches_the_badge
     assert client.get(reverse("wallet_award", args=[award.public_id])).status_code == 200
 
 
+def test_the_sign_up_form_is_filled_in_with_the_name_on_the_award(client, award, claim_url):
+    response = client.post(claim_url, {"action": "signup"})
+
+    form = client.get(response["Location"]).context["form"]
+
+    assert form["full_name"].value() == "Lin Park"
+    assert form["email"].value() == "lin@example.com"
+
+
+def test_signing_up_through_the_link_lands_on_the_badge_to_accept_with_one_banner(client, award, claim_url):
+    signup_url = client.post(claim_url, {"action": "signup"})["Location"]
+    form = {"email": "lin@example.com", "full_name": "Lin Park", "password1": PASSWORD, "password2": PASSWORD}
+
+    response = client.post(signup_url, form, follow=True)
+
+    assert response.request["PATH_INFO"] == reverse("wallet_award", args=[award.public_id])
+    assert reverse("award_accept", args=[award.public_id]) in response.text
+    messages = [str(message) for message in response.context["messages"]]
+    assert messages == [f"“{award.template.name}” is in your wallet. Accept it to show it to the world."]
+
+
+def test_the_name_filled_in_goes_with_the_sign_up(client, award, claim_url):
+    signup_url = client.post(claim_url, {"action": "signup"})["Location"]
+    form = {"email": "lin@example.com", "full_name": "Lin P.", "password1": PASSWORD, "password2": PASSWORD}
+    client.post(signup_url, form)
+    client.post(reverse("account_logout"))
+
+    form = client.get(reverse("account_signup")).context["form"]
+
+    assert not form["full_name"].value()
+
+
+def test_a_plain_sign_up_has_no_name_filled_in(client):
+    form = client.get(reverse("account_signup")).context["form"]
+
+    assert not form["full_name"].value()
+
+
 def test_the_sign_up_link_encodes_the_address(client):
     award = AwardFactory(recipient_email="lin+badges@example.com")
     url = reverse("claim", args=[claim_token_create(award=award)])
@@ -110,6 +148,8 @@ def test_signing_in_through_the_link_collects_the_badge_but_not_the_address(clie
     response = _sign_in_through_the_link(client, claim_url)
 
     assert "is in your wallet" in response.text
+    assert response.request["PATH_INFO"] == reverse("wallet_award", args=[award.public_id])
+    assert len(list(response.context["messages"])) == 1  # not "Successfully signed in" on top of it
     award.refresh_from_db()
     assert award.earner == user
     assert ClaimToken.objects.get(award=award).used_at is not None

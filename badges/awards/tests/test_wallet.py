@@ -61,16 +61,69 @@ def test_accepting_a_pending_badge(client, earner, pending):
     assert "You accepted" in response.text
 
 
-def test_declining_then_restoring(client, earner, pending):
+def test_accepting_invites_to_share_on_linkedin_first_once(client, earner, pending):
+    client.force_login(earner)
+
+    response = client.post(reverse("award_accept", args=[pending.public_id]), follow=True)
+    again = client.get(reverse("wallet_award", args=[pending.public_id]))
+
+    invite = response.text[response.text.index('class="alert alert-success share-invite"') :]
+    invite = invite[: invite.index("</div>")]
+    assert "You accepted" in invite
+    assert reverse("share_redirect", args=[pending.public_id, "linkedin-profile"]) in invite
+    assert "Add to LinkedIn profile" in invite
+    assert 'class="messages"' not in response.text  # the invitation, and no second banner
+    assert "share-invite" not in again.text
+
+
+def test_accepting_with_a_private_profile_says_how_to_share(client, pending):
+    pending.earner.profile_public = False
+    pending.earner.save()
+    client.force_login(pending.earner)
+
+    response = client.post(reverse("award_accept", args=[pending.public_id]), follow=True)
+
+    assert "Your profile is private, so only you can see it." in response.text
+    assert "share_redirect" not in response.text and "/share/linkedin-profile/" not in response.text
+
+
+def test_declining_then_restoring_returns_the_badge_to_the_choice(client, earner, pending):
     client.force_login(earner)
 
     client.post(reverse("award_decline", args=[pending.public_id]))
     pending.refresh_from_db()
     assert pending.state == AwardState.DECLINED
 
-    client.post(reverse("award_restore", args=[pending.public_id]))
+    response = client.post(reverse("award_restore", args=[pending.public_id]), follow=True)
+
     pending.refresh_from_db()
-    assert pending.state == AwardState.ACCEPTED
+    assert pending.state == AwardState.PENDING
+    assert pending.accepted_at is None
+    assert "waiting for you: accept it or decline it" in response.text
+    assert reverse("award_accept", args=[pending.public_id]) in response.text
+    client.logout()
+    assert client.get(reverse("award_public", args=[pending.public_id])).status_code == 404
+
+
+def test_a_restored_badge_is_public_only_once_accepted(client, earner, pending):
+    client.force_login(earner)
+    for action in ("award_decline", "award_restore", "award_accept"):
+        client.post(reverse(action, args=[pending.public_id]))
+    client.logout()
+
+    response = client.get(reverse("award_public", args=[pending.public_id]))
+
+    assert response.status_code == 200
+
+
+def test_restoring_is_only_for_a_declined_badge(client, earner, pending):
+    client.force_login(earner)
+
+    response = client.post(reverse("award_restore", args=[pending.public_id]), follow=True)
+
+    pending.refresh_from_db()
+    assert pending.state == AwardState.PENDING
+    assert "This badge is still waiting for you to accept it." in response.text
 
 
 def test_an_accepted_badge_cannot_be_declined(client, earner):

@@ -35,4 +35,4 @@ def test_an_uploaded_image_is_left_alone_and_a_second_run_does_nothing():
 
     own.refresh_from_db()
     assert own.image.name == "badges/own.png"
-    assert out.getvalue().splitlines() == ["badge images: 1 generated", "badge images: 0 generated"]
+    assert out.getvalue().splitlines() == ["badge images: 1 generated, 2 sized", "badge images: 0 generated, 0 sized"]

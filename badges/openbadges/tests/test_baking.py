@@ -151,6 +151,49 @@ def test_baked_png_of_revoked_award_answers_410(client):
     assert response.json()["revocationReason"] == "Cheating."
 
 
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", ["award_baked_png", "award_baked_ob3_png"])
+def test_a_browser_downloading_a_revoked_badge_gets_a_readable_page(client, url_name):
+    award = AcceptedAwardFactory(revoked_at=timezone.now(), revocation_reason="Exam result withdrawn.")
+    give_image(award.template)
+
+    response = client.get(reverse(url_name, args=[award.public_id]), headers={"Accept": BROWSER_ACCEPT})
+
+    assert response.status_code == 410
+    assert response["Content-Type"].startswith("text/html")
+    assert "Accept" in response["Vary"]
+    assert "This badge was revoked" in response.text
+    assert "Exam result withdrawn." in response.text
+    assert reverse("award_public", args=[award.public_id]) in response.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("accept", [None, "*/*", "image/png", "application/ld+json", "image/png,text/html;q=0.9"])
+def test_a_machine_downloading_a_revoked_badge_still_gets_the_json_410(client, accept):
+    award = AcceptedAwardFactory(revoked_at=timezone.now(), revocation_reason="Cheating.")
+    give_image(award.template)
+    headers = {"Accept": accept} if accept else {}
+
+    response = client.get(reverse("award_baked_png", args=[award.public_id]), headers=headers)
+
+    assert response.status_code == 410
+    assert response.json() == {**response.json(), "revoked": True, "revocationReason": "Cheating."}
+
+
+@pytest.mark.django_db
+def test_a_browser_downloading_a_valid_badge_gets_the_png(client):
+    award = AcceptedAwardFactory()
+    give_image(award.template)
+
+    response = client.get(reverse("award_baked_png", args=[award.public_id]), headers={"Accept": BROWSER_ACCEPT})
+
+    assert response.status_code == 200
+    assert response.content.startswith(baking.PNG_SIGNATURE)
+
+
 @pytest.mark.django_db
 def test_baked_png_queries(client, django_assert_num_queries):
     award = AcceptedAwardFactory()

@@ -140,9 +140,9 @@ def test_award_verify_page_queries(client, django_assert_num_queries):
     keys.issuer_key_active(issuer=award.template.issuer)
 
     # The page's award; the assertion; badge class; issuer; the credential's award, signing key and the key it
-    # names; the status list's issuer, revoked awards, signing key and the key it names. None of these grow
-    # with the data.
-    with django_assert_num_queries(11):
+    # names; the status list's issuer, revoked awards, signing key and the key it names; the award again as the
+    # report names it. None of these grow with the data.
+    with django_assert_num_queries(12):
         _verify_award(client, award)
 
 
@@ -158,6 +158,47 @@ def test_uploaded_baked_png_verifies(client):
     assert report.verified, [(c.name, c.detail) for c in report.checks]
     assert _checks(response)["Image matches the record"].passed is True
     assert _checks(response)["Issued to"].passed is True
+
+
+@pytest.mark.django_db
+def test_the_report_names_the_badge_and_its_earner_shows_its_image_and_links_its_page(client):
+    award = AcceptedAwardFactory(template__name="Data Analyst", recipient_name="Rita Levi")
+    give_image(award.template)
+    baked = client.get(reverse("award_baked_png", args=[award.public_id])).content
+
+    response = _upload(client, baked)
+
+    content = response.content.decode()
+    subject = content[content.index('class="badge-summary verify-subject"') :]
+    assert response.context["report"].award == award
+    assert "Data Analyst" in subject and "Earned by <strong>Rita Levi</strong>" in subject
+    assert f'src="{award.template.image.url}"' in subject
+    assert f'href="{reverse("award_public", args=[award.public_id])}"' in subject
+    # The answer comes before the form, which waits folded below it.
+    assert content.index('id="verify-result"') < content.index("<summary>Verify another badge</summary>")
+
+
+@pytest.mark.django_db
+def test_the_report_on_a_revoked_badge_names_it_as_revoked(client):
+    award = AcceptedAwardFactory(recipient_name="Rita Levi")
+    award_revoke(award=award, reason="Exam result withdrawn")
+
+    response = client.post(reverse("verify"), {"url": f"{SITE}/badges/{award.public_id}/"})
+
+    content = response.content.decode()
+    assert "Earned by <strong>Rita Levi</strong>" in content
+    assert '<span class="pill pill-revoked">Revoked</span>' in content
+
+
+@pytest.mark.django_db
+def test_the_report_on_a_hidden_badge_names_nobody(client):
+    award = AcceptedAwardFactory(recipient_name="Rita Levi", is_public=False)
+
+    response = client.post(reverse("verify"), {"url": f"{SITE}/badges/{award.public_id}/"})
+
+    assert response.context["report"].award is None
+    assert "Rita Levi" not in response.content.decode()
+    assert award.template.name not in response.content.decode()
 
 
 @pytest.mark.django_db
