@@ -142,7 +142,7 @@ def drain(awards, sink):
             emails=[OutboxEmail(kind=CLAIM_EMAIL, to=a.recipient_email, payload={"award_id": a.pk}) for a in awards]
         )
     started = time.monotonic()  # the commit just queued the first sweep
-    deadline = started + max(120, EMAILS / 20)
+    deadline = started + max(300, EMAILS / 5)  # a drain this slow is broken: stop and count
     while len(sink.received) < EMAILS and time.monotonic() < deadline:
         time.sleep(0.05)
     finished = sink.last_at or time.monotonic()
@@ -215,15 +215,17 @@ def main():
     from outbox.models import OutboxEmail
 
     expected = {a.recipient_email for a in awards}
+    delivered = len(sink.received)
     duplicates = sum(count - 1 for count in sink.received.values())
-    lost = len(expected - set(sink.received))
-    unsent = OutboxEmail.objects.filter(sent_at__isnull=True).count()
-    rate = EMAILS / seconds
-    row = f"| {EMAILS} | 2 x concurrency 1 | {seconds:.1f} s | {rate:.0f} | {duplicates} | {lost} | {unsent} |"
-    print("| emails | workers | drain time | emails/s | duplicates | lost | rows unsent |")
+    # A row the database says was sent that never arrived is lost; one still unsent had no time.
+    unsent = set(OutboxEmail.objects.filter(sent_at__isnull=True).values_list("to", flat=True))
+    lost = len(expected - set(sink.received) - unsent)
+    rate = delivered / seconds
+    row = f"| {EMAILS} | 2 x concurrency 1 | {seconds:.1f} s | {rate:.0f} | {duplicates} | {lost} | {len(unsent)} |"
+    print("| emails | workers | drain time | emails/s | duplicates | lost | still unsent |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     print(row)
-    per_email = {name: seconds * 1000 / EMAILS for name, seconds in cpu.items()}
+    per_email = {name: seconds * 1000 / delivered for name, seconds in cpu.items()}
     total = sum(per_email.values())
     print("CPU per email: " + ", ".join(f"{name} {ms:.1f} ms" for name, ms in per_email.items()), end="")
     print(f"; {total:.1f} ms in all (PostgreSQL's share: BENCH_BREAKDOWN=1)")
