@@ -147,6 +147,9 @@ OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=900)
 OUTBOX_FAIL_AFTER_SECONDS = env.float("OUTBOX_FAIL_AFTER_SECONDS", default=3 * 24 * 3600)
 OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=60)
 
+# Public page views are counted in Redis and written to the database this often (badges/public/page_views.py).
+PAGE_VIEWS_FLUSH_SECONDS = env.float("PAGE_VIEWS_FLUSH_SECONDS", default=300)
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 if REDIS_URL:
     # kombu's Redis transport with a fix for the worker exiting when Redis drops (badgeportal/broker.py).
@@ -182,6 +185,10 @@ CELERY_BEAT_SCHEDULE = {
     "jobs-tick": {"task": "jobs.tasks.jobs_tick", "schedule": 60.0},
     "data-exports-purge": {"task": "accounts.tasks.data_exports_purge", "schedule": 3600.0},
     "awards-expiry-sweep": {"task": "badges.awards.tasks.awards_expiry_sweep", "schedule": 3600.0},
+    # Hourly, though reminders are counted in days: a missed run is caught up by the next, and each reminder
+    # goes once (a database constraint), so running often costs a few queries and sends nothing twice.
+    "award-reminders-sweep": {"task": "badges.awards.tasks.award_reminders_sweep", "schedule": 3600.0},
+    "page-views-flush": {"task": "badges.awards.tasks.page_views_flush_task", "schedule": PAGE_VIEWS_FLUSH_SECONDS},
 }
 
 AUTH_USER_MODEL = "accounts.User"

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("badges.public.urls")),
     path("", include("badges.sharing.urls")),
     path("", include("badges.catalog.urls")),
+    path("", include("badges.reminders.urls")),
     path("help/", include("support.urls")),
     path("", include("badges.openbadges.urls")),
     path("", include("jobs.urls")),

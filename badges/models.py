@@ -131,6 +131,19 @@ class BadgeTemplate(models.Model):
     validity_months = models.PositiveIntegerField(
         null=True, blank=True, help_text="Leave empty for badges that do not expire."
     )
+    # Reminders (`badges.reminders`): each goes at most once per award; an empty value sends none.
+    first_reminder_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, default=7, help_text="Days after issue to remind an earner who has not accepted yet."
+    )
+    second_reminder_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, default=30, help_text="Days after issue for the second and last such reminder."
+    )
+    expiry_reminder_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, default=60, help_text="Days before expiry to remind the earner that the badge expires."
+    )
+    renewal_url = models.URLField(
+        blank=True, help_text="Where an earner renews this certification; the expiry reminder links to it."
+    )
     # The values the last catalog import wrote; a field staff changed since stays unless the source changes it.
     source_snapshot = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -244,6 +257,10 @@ class Award(models.Model):
     external_id = models.CharField("earner id", max_length=100, blank=True, default="")
     # When `award_expired` was announced for this award (the earner emailed, webhooks sent); a renewal clears it.
     expiry_announced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The last renewal: the day staff (or an import) gave the award a new expiry date.
+    renewed_on = models.DateField(null=True, blank=True, editable=False)
+    # The first time anyone opened one of the award's claim links (the dashboard's "claim links opened").
+    claim_link_opened_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Salt for the Open Badges recipient hash; fixed per award so the hash is stable.
     recipient_salt = models.CharField(max_length=32, default=new_recipient_salt, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -253,6 +270,7 @@ class Award(models.Model):
 
     class Meta:
         ordering = ["-issued_on", "-created_at"]
+        permissions = [("hard_delete_award", "Can delete an issued award for good (instead of revoking it)")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(revoked_at__isnull=True) | ~Q(revocation_reason=""), name="award_revocation_has_reason"
@@ -269,6 +287,8 @@ class Award(models.Model):
         ]
         indexes = [
             models.Index(fields=["earner", "state"]),
+            # The dashboard groups a template's awards over a range of issue dates.
+            models.Index(fields=["template", "issued_on"], name="award_template_issued_on"),
             models.Index(fields=["external_id"], condition=~Q(external_id=""), name="award_external_id"),
             # The expiry sweep's question: expired, not yet announced.
             models.Index(
@@ -367,6 +387,71 @@ class ShareCount(models.Model):
 
     def __str__(self):
         return f"{self.award_id} on {self.channel}: {self.clicks}"
+
+
+class AwardPageView(models.Model):
+    """Views of an award's public page on one day: a counter bumped with F(), no visitor data kept."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="page_views")
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [models.UniqueConstraint(fields=["award", "day"], name="award_page_view_one_per_day")]
+        indexes = [models.Index(fields=["day"], name="award_page_view_day")]
+
+    def __str__(self):
+        return f"{self.award_id} on {self.day}: {self.views}"
+
+
+class ReminderKind(models.TextChoices):
+    FIRST = "first", "First reminder to accept"
+    SECOND = "second", "Second reminder to accept"
+    EXPIRY = "expiry", "Expiry reminder"
+
+
+class AwardReminder(models.Model):
+    """A reminder sent for an award. The constraints make each kind go at most once: once per award for the
+    reminders to accept, once per expiry date for the expiry reminder (a renewed badge gets a new one)."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=10, choices=ReminderKind.choices)
+    # The expiry date an expiry reminder announced; None for reminders to accept.
+    expires_on = models.DateField(null=True, blank=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["award", "kind"], condition=~Q(kind="expiry"), name="award_reminder_once_per_kind"
+            ),
+            models.UniqueConstraint(
+                fields=["award", "expires_on"], condition=Q(kind="expiry"), name="award_reminder_once_per_expiry"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="expiry", expires_on__isnull=False) | (~Q(kind="expiry") & Q(expires_on__isnull=True)),
+                name="award_reminder_expiry_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.award_id}"
+
+
+class ReminderOptOut(models.Model):
+    """An address that asked for no more reminders (claim emails the program sends still go)."""
+
+    email = models.EmailField(unique=True, help_text="Stored lower-cased.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "reminder opt-out"
+
+    def __str__(self):
+        return self.email
 
 
 class IssuerKey(models.Model):

@@ -1,5 +1,7 @@
 from django.db import models
-from django.db.models import Q
+from django.db.models import BigIntegerField, Q
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 
@@ -8,6 +10,10 @@ class OutboxState(models.TextChoices):
     SENT = "sent", "sent"
     FAILED = "failed", "failed"
 
+
+# The award an email is about, for apps whose payload names one (`{"award_id": 7}`): the award's history in
+# admin and the dashboard's email figures join on it, so it is indexed.
+PAYLOAD_AWARD_ID = Cast(KT("payload__award_id"), BigIntegerField())
 
 # Each state as a filter on the timestamps that decide it; the queryset and the admin filter use these.
 STATE_Q = {
@@ -20,6 +26,9 @@ STATE_Q = {
 class OutboxEmailQuerySet(models.QuerySet):
     def in_state(self, state):
         return self.filter(STATE_Q[state])
+
+    def for_award(self, award_id):
+        return self.alias(payload_award_id=PAYLOAD_AWARD_ID).filter(payload_award_id=award_id)
 
     def due(self, now):
         return self.in_state(OutboxState.PENDING).filter(next_attempt_at__lte=now)
@@ -46,6 +55,8 @@ class OutboxEmail(models.Model):
     # The first failure of the current run of failures; a success or a retry by staff clears it.
     failing_since = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
+    # The subject as sent, kept so the admin list shows it without rendering every row again.
+    subject = models.CharField(max_length=255, blank=True)
 
     objects = OutboxEmailQuerySet.as_manager()
 
@@ -54,6 +65,7 @@ class OutboxEmail(models.Model):
         indexes = [
             models.Index(fields=["next_attempt_at"], condition=STATE_Q[OutboxState.PENDING], name="outbox_due_idx"),
             models.Index(fields=["failed_at"], condition=STATE_Q[OutboxState.FAILED], name="outbox_failed_idx"),
+            models.Index(PAYLOAD_AWARD_ID, name="outbox_payload_award_idx"),
         ]
         verbose_name = "outbox email"
 

@@ -38,8 +38,10 @@ def _render_text(template_name, context):
     return get_template(template_name).template.render(Context(context, autoescape=False))
 
 
-def templated_email(*, to, template, context, reply_to=None):
-    """Build an HTML + plain-text email from `<template>_subject.txt`, `.txt` and `.html`."""
+def templated_email(*, to, template, context, reply_to=None, headers=None):
+    """Build an HTML + plain-text email from `<template>_subject.txt`, `.txt` and `.html`.
+
+    `headers` are extra headers, such as `List-Unsubscribe` (`unsubscribe_headers`)."""
     context = {"SITE_URL": settings.SITE_URL, "SITE_NAME": settings.SITE_NAME, **context}
     subject = " ".join(_render_text(f"{template}_subject.txt", context).split())
     message = EmailMultiAlternatives(
@@ -48,6 +50,13 @@ def templated_email(*, to, template, context, reply_to=None):
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
         reply_to=reply_to or [],
+        headers=headers or {},
     )
     message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     return message
+
+
+def unsubscribe_headers(url):
+    """RFC 8058 one-click unsubscribe: mail clients POST `List-Unsubscribe=One-Click` to `url`, which must
+    work without a session (the URL carries its own signed token)."""
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}

@@ -136,8 +136,18 @@ def outbox_deliver(*, row, mailer=None, now=None):
             return False
         message = render(row)
         if message is not None:
+            OutboxEmail.objects.filter(pk=row.pk).update(subject=str(message.subject)[:255])
             (mailer or mailers.default).send_messages([message])
     return True
+
+
+def outbox_preview(*, row):
+    """Render `row` as it would be sent, for staff to read, and undo whatever the renderer wrote (a claim
+    email mints a claim token: the preview's link must not work). Returns the message, or None."""
+    with transaction.atomic():
+        message = render(row)
+        transaction.set_rollback(True)
+    return message
 
 
 def outbox_record_failure(*, ids, error, now=None):

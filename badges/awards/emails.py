@@ -26,3 +26,37 @@ def render_claim_email(row):
             "link_days": settings.CLAIM_LINK_DAYS,
         },
     )
+
+
+def _award_for(row):
+    award = Award.objects.select_related("template__issuer").filter(pk=row.payload["award_id"]).first()
+    if award is None or award.is_anonymised or row.to != award.recipient_email:
+        return None  # deleted, or the earner deleted their account, or the address was replaced since
+    return award
+
+
+def _award_context(award):
+    return {
+        "award": award,
+        "template": award.template,
+        "issuer": award.template.issuer,
+        "image_url": image_url(award.template),
+        "badge_url": settings.SITE_URL + reverse("wallet_award", args=[award.public_id]),
+        "renewal_url": award.template.renewal_url,
+        "help_url": settings.SITE_URL + reverse("help"),
+    }
+
+
+def render_revoked_email(row):
+    award = _award_for(row)
+    if award is None or not award.is_revoked:
+        return None
+    return templated_email(to=row.to, template="badges/email/revoked", context=_award_context(award))
+
+
+def render_expired_email(row):
+    award = _award_for(row)
+    # Renewed (or revoked) between the sweep and the send: the badge is not expired any more.
+    if award is None or award.is_revoked or not award.is_expired:
+        return None
+    return templated_email(to=row.to, template="badges/email/expired", context=_award_context(award))

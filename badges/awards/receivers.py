@@ -1,4 +1,5 @@
-"""Collect badges when an address is proven: at sign-up, on verification, or by an identity provider.
+"""Collect badges when an address is proven: at sign-up, on verification, or by an identity provider; tell
+the earner when a badge is revoked or expires.
 
 A claim link's own badge is collected by `views.claim_finish`, where the sign-in started from it lands.
 """
@@ -7,7 +8,10 @@ from allauth.account.signals import email_confirmed, user_signed_up
 from allauth.socialaccount.signals import social_account_added, social_account_updated
 from django.dispatch import receiver
 
-from .services import awards_attach_for_email, provider_addresses_collect
+from outbox.services import outbox_enqueue
+
+from .services import EXPIRED_EMAIL, REVOKED_EMAIL, awards_attach_for_email, provider_addresses_collect
+from .signals import award_expired, award_revoked
 
 
 @receiver(email_confirmed)
@@ -29,3 +33,16 @@ def collect_provider_verified_addresses(sender, request, sociallogin, **kwargs):
     # the provider verified later, or one it brings to an existing account, is collected here.
     emails = [address.email for address in sociallogin.email_addresses if address.verified]
     provider_addresses_collect(user=sociallogin.user, emails=emails)
+
+
+# Sent inside the service's transaction: the outbox row commits, or rolls back, with the change.
+@receiver(award_revoked)
+def email_revocation(sender, award, **kwargs):
+    if award.recipient_email and not award.is_anonymised:
+        outbox_enqueue(kind=REVOKED_EMAIL, to=award.recipient_email, payload={"award_id": award.pk})
+
+
+@receiver(award_expired)
+def email_expiry(sender, award, **kwargs):
+    if award.recipient_email and not award.is_anonymised:
+        outbox_enqueue(kind=EXPIRED_EMAIL, to=award.recipient_email, payload={"award_id": award.pk})

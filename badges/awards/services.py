@@ -1,4 +1,4 @@
-"""Everything that changes an award: issue, claim, accept, decline, restore, revoke, resend."""
+"""Everything that changes an award: issue, claim, accept, decline, restore, revoke, resend, renew."""
 
 import hashlib
 import secrets
@@ -12,13 +12,25 @@ from django.core.validators import MaxLengthValidator, validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from badgeportal.audit import audit_record
 from outbox.services import outbox_enqueue
 
 from ..models import Award, AwardState, ClaimToken
-from .signals import award_claimed, award_declined, award_expired, award_held, award_issued, award_revoked
+from .signals import (
+    award_claimed,
+    award_declined,
+    award_expired,
+    award_held,
+    award_issued,
+    award_renewed,
+    award_revoked,
+)
 
 # The outbox kind of the claim email (its renderer: `badges.awards.emails.render_claim_email`).
 CLAIM_EMAIL = "claim"
+# What the earner is told (`badges.awards.receivers`, rendered by `badges.awards.emails`).
+REVOKED_EMAIL = "award_revoked"
+EXPIRED_EMAIL = "award_expired"
 
 
 def normalize_email(email):
@@ -107,12 +119,15 @@ def _refuse_if_anonymised(award):
         raise ValidationError("The earner deleted their account; this badge goes to no one.", code="anonymised")
 
 
+@transaction.atomic
 def award_resend(*, award):
     _refuse_if_anonymised(award)
     if award.is_revoked:
         raise ValidationError("A revoked badge cannot be claimed.", code="revoked")
     if award.state != AwardState.PENDING:
         raise ValidationError("This badge has already been accepted or declined.", code="not_pending")
+    # Nothing on the award changes, so its saves leave no trace: the resend records itself.
+    audit_record(instance=award, action="resend claim email")
     return outbox_enqueue(kind=CLAIM_EMAIL, to=award.recipient_email, payload={"award_id": award.pk})
 
 
@@ -169,6 +184,13 @@ def claim_token_lookup(raw_token):
         .first()
     )
     return token, claim_problem(token)
+
+
+def claim_link_opened(*, award, now=None):
+    """Note the first time one of the award's claim links is opened (one UPDATE that finds nothing after)."""
+    Award.objects.filter(pk=award.pk, claim_link_opened_at__isnull=True).update(
+        claim_link_opened_at=now or timezone.now()
+    )
 
 
 def claim_problem(token):
@@ -353,3 +375,30 @@ def awards_expiry_announce(*, today=None, batch=500):
                 award.expiry_announced_at = now
                 award_expired.send(sender=Award, award=award)
         announced += len(awards)
+
+
+@transaction.atomic
+def award_renew(*, award, expires_on, today=None):
+    """Give the award a new expiry date and record the renewal (`renewed_on`).
+
+    An expired badge renewed is valid again as it stands: accepted stays accepted, nothing to claim. The
+    expiry is announced again when the new date passes, and a new expiry reminder goes before it.
+    """
+    today = today or timezone.localdate()
+    award.refresh_from_db(from_queryset=Award.objects.select_for_update())
+    _refuse_if_anonymised(award)
+    if award.is_revoked:
+        raise ValidationError("A revoked badge cannot be renewed.", code="revoked")
+    if expires_on is None:
+        raise ValidationError("Give the new expiry date.", code="expires_required")
+    if expires_on < today:
+        raise ValidationError("The new expiry date is in the past.", code="expires_in_past")
+    if expires_on < award.issued_on:
+        raise ValidationError("The expiry date is before the issue date.", code="expires_before_issue")
+    award.expires_on = expires_on
+    award.renewed_on = today
+    award.expiry_announced_at = None
+    # A save, not a queryset update: the public cache and the audit trail hear of it (post_save).
+    award.save(update_fields=["expires_on", "renewed_on", "expiry_announced_at", "updated_at"])
+    award_renewed.send(sender=Award, award=award)
+    return award

@@ -19,5 +19,7 @@ award_claimed = Signal()
 award_held = Signal()
 award_declined = Signal()
 award_revoked = Signal()
+# Staff (or an import) gave the award a new expiry date (`award.renewed_on` says when).
+award_renewed = Signal()
 # The award's expiry date passed; sent once per award by `awards_expiry_announce`.
 award_expired = Signal()

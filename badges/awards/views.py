@@ -24,6 +24,7 @@ from .services import (
     award_decline,
     award_resend,
     award_restore,
+    claim_link_opened,
     claim_token_lookup,
 )
 
@@ -54,6 +55,8 @@ def claim(request, token):
     if problem:
         return _claim_problem_page(request, claim_token, problem)
     award = claim_token.award
+    # Only a counter for the dashboard, not a change to the badge; a mail scanner's visit counts too.
+    claim_link_opened(award=award)
     form = ClaimForm(request.POST or None, email=award.recipient_email)
     if request.method == "POST" and form.is_valid():
         return _claim_continue(request, claim_token, request.POST.get("action"), form.cleaned_data["add_address"])

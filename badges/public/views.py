@@ -11,6 +11,7 @@ from ..sharing import links
 from . import cache, selectors
 from .og_image import render_og_image
 from .page_cache import anonymous_page_cached, award_body
+from .page_views import page_view_count
 
 # How long browsers and link-preview crawlers may keep the preview image.
 OG_MAX_AGE = 600
@@ -35,8 +36,16 @@ def _render_award_body(award):
     return render_to_string("badges/_public_award.html", context)
 
 
-@anonymous_page_cached
 def award_public(request, public_id):
+    response = _award_public_page(request, public_id)
+    if response.status_code == 200:
+        # Counted for cached pages too: the cache answers before the page view below runs.
+        page_view_count(public_id)
+    return response
+
+
+@anonymous_page_cached
+def _award_public_page(request, public_id):
     award = selectors.visible_award_or_404(request.user, public_id)
     context = {
         "award": award,

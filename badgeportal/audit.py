@@ -1,0 +1,51 @@
+"""The audit trail (django-auditlog): who did what to which record, when, with the values before and after.
+
+Two ways into it, both used by every app that lets staff change something:
+
+1. A model staff edit is registered in its app's `AppConfig.ready()` with `audit_register(Model)`:
+   every save and delete through the ORM writes an entry, with the actor the middleware found
+   (`AuditActorMiddleware`) and the changed fields' old and new values.
+2. An action that changes no row of its own, or writes rows in bulk (queryset updates and `bulk_create`
+   send no signals), records itself with `audit_record(instance=..., action="resend claim email", ...)`:
+   a bulk import records one entry per batch with the count, an API key or webhook change its own.
+
+Entries are never edited or deleted from the admin (`accounts.admin.LogEntryAdmin`).
+"""
+
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+
+# Never worth an entry: bookkeeping every save touches.
+ALWAYS_EXCLUDED = ["updated_at"]
+
+
+def audit_register(model, *, exclude_fields=(), **options):
+    """Track every change to `model` in the audit trail (see the module docstring)."""
+    if not auditlog.contains(model):
+        auditlog.register(model, exclude_fields=[*ALWAYS_EXCLUDED, *exclude_fields], **options)
+
+
+def audit_record(*, instance, action, changes=None, actor=None):
+    """Write an entry for `action` (a few words: "resend claim email") on `instance`.
+
+    `changes` maps a field or a name to `[before, after]`. The actor is the request's user (the middleware
+    fills it in) unless `actor` names one, as outside a request.
+    """
+    who = {"actor": actor, "actor_email": actor.email} if actor is not None else {}
+    return LogEntry.objects.log_create(
+        instance,
+        force_log=True,
+        action=LogEntry.Action.UPDATE if changes else LogEntry.Action.ACCESS,
+        changes={"action": ["", action]} | {key: [str(old), str(new)] for key, (old, new) in (changes or {}).items()},
+        additional_data={"action": action},
+        **who,
+    )
+
+
+@receiver(user_logged_in)
+def _staff_signed_in(sender, request, user, **kwargs):
+    # Staff sign-ins are staff actions: they open the admin. Earners' sign-ins are not audit material.
+    if user.is_staff:
+        audit_record(instance=user, action="staff sign-in", actor=user)
