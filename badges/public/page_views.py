@@ -17,7 +17,7 @@ import uuid
 from collections import Counter
 from datetime import date
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -34,12 +34,13 @@ _lock = threading.Lock()
 
 
 def _redis():
+    cache = caches["default"]
     return cache._cache.get_client(write=True) if isinstance(cache, RedisCache) else None
 
 
 def _prefix():
     # The cache's key prefix keeps sites (and tests) sharing one Redis database apart.
-    return cache.make_key("pageviews:")
+    return caches["default"].make_key("pageviews:")
 
 
 def page_view_count(public_id, day=None):
