@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+from badges.dashboard import views as dashboard_views
 
 from . import views
 from .metrics import metrics
@@ -16,6 +17,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("metrics", metrics, name="metrics"),
+    # Before the admin's own URLs, whose catch-all would answer 404; `admin_view` asks for a staff sign-in.
+    path("admin/dashboard/", admin.site.admin_view(dashboard_views.dashboard), name="admin_dashboard"),
     path("admin/", admin.site.urls),
     # allauth's sign-up with the name filled in when a claim knows it; the rest of allauth as it comes.
     path("accounts/signup/", account_views.signup, name="account_signup"),
