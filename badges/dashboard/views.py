@@ -76,6 +76,10 @@ def median_days(figures):
     return None if duration is None else round(duration.total_seconds() / 86400, 1)
 
 
+def _value(row, attribute):
+    return median_days(row) if attribute == "median_days" else getattr(row, attribute)
+
+
 def _csv(figures, start, end):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="badge-program-{start}-to-{end}.csv"'

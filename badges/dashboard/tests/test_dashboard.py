@@ -174,7 +174,6 @@ def test_the_csv_export_holds_the_same_figures(staff_client, program):
 
 def test_a_badge_name_is_never_a_spreadsheet_formula(staff_client):
     made(BadgeTemplateFactory(name="=HYPERLINK(1)"), date(2026, 10, 5))
-
     response = staff_client.get(
         reverse("admin_dashboard"), {"start": "2026-10-01", "end": "2026-10-31", "format": "csv"}
     )
