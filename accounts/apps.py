@@ -3,6 +3,8 @@ from django.apps import AppConfig
 
 class AccountsConfig(AppConfig):
     name = "accounts"
+    # allauth's own app is called "Accounts" in the admin too: two sections of one name.
+    verbose_name = "Users and profiles"
 
     def ready(self):
         from outbox.registry import register

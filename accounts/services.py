@@ -20,10 +20,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
+from badgeportal.audit import audit_erase
 from outbox.services import outbox_enqueue, outbox_forget
 
 from . import personal_data
-from .models import UNFINISHED_EXPORT, DataExport, DataExportStatus
+from .models import UNFINISHED_EXPORT, DataExport, DataExportStatus, User
 
 logger = logging.getLogger(__name__)
 
@@ -160,6 +161,10 @@ def account_delete(*, user, actor=None):
     files = [export.file.name for export in user.data_exports.exclude(file="")]
     if user.photo:
         files.append(user.photo.name)
+    # What the person did stays in the audit trail, without naming them: their address as the actor, and
+    # their account's own entries (staff sign-ins) filed under its number.
+    LogEntry.objects.filter(actor=user).update(actor_email=None, remote_addr=None)
+    audit_erase(model=User, pks=[user.pk], fields={"email", "full_name"}, repr_format="Account #{pk}")
     _audit_deletion(user, actor=actor, cleared=cleared)
     user.delete()
     # Files are not rolled back with the transaction, so they go only once the deletion is certain.

@@ -15,6 +15,7 @@ Entries are never edited or deleted from the admin (`accounts.admin.LogEntryAdmi
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.auth.signals import user_logged_in
+from django.contrib.contenttypes.models import ContentType
 from django.dispatch import receiver
 
 # Never worth an entry: bookkeeping every save touches.
@@ -49,3 +50,23 @@ def _staff_signed_in(sender, request, user, **kwargs):
     # Staff sign-ins are staff actions: they open the admin. Earners' sign-ins are not audit material.
     if user.is_staff:
         audit_record(instance=user, action="staff sign-in", actor=user)
+
+
+ERASED = "[erased]"
+
+
+def audit_erase(*, model, pks, fields, repr_format):
+    """Erase a person's data from the entries of `model` rows `pks` (their account was deleted): the values
+    of `fields` before and after, the snapshot and the name the entry was filed under (`repr_format`, given
+    the pk). What was done, when and by whom stays; the trail is otherwise never rewritten."""
+    entries = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_pk__in=[str(pk) for pk in pks]
+    )
+    for entry in entries.iterator():
+        changes = entry.changes or {}
+        for name in fields & changes.keys():
+            changes[name] = [ERASED, ERASED]
+        entry.changes = changes
+        entry.object_repr = repr_format.format(pk=entry.object_pk)
+        entry.serialized_data = None
+        entry.save(update_fields=["changes", "object_repr", "serialized_data"])

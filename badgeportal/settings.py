@@ -313,6 +313,9 @@ VERIFY_FETCH_TIMEOUT = env.float("VERIFY_FETCH_TIMEOUT", default=3.0)
 VERIFY_FETCH_MAX_BYTES = env.int("VERIFY_FETCH_MAX_BYTES", default=1024 * 1024)
 VERIFY_FETCH_ALLOW_PRIVATE = env.list("VERIFY_FETCH_ALLOW_PRIVATE", default=[])
 
+# Who is emailed when a support request arrives (comma-separated); empty: every active staff member.
+SUPPORT_NOTIFY_EMAILS = env.list("SUPPORT_NOTIFY_EMAILS", default=[])
+
 # An earner's data export: how long its download link works, and how many an account may ask for.
 DATA_EXPORT_LINK_DAYS = env.int("DATA_EXPORT_LINK_DAYS", default=7)
 DATA_EXPORT_RATE_LIMIT = env("DATA_EXPORT_RATE_LIMIT", default="3/d")

@@ -11,6 +11,9 @@ from .metrics import metrics
 
 # Staff sign in through allauth like everyone else: its rate limits, lockout and two-factor step.
 admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = f"{settings.SITE_NAME} administration"
+admin.site.site_title = f"{settings.SITE_NAME} admin"
+admin.site.index_title = "Badges, earners and emails"
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -1,12 +1,17 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.html import format_html
 
+from .awards.selectors import award_history
 from .awards.services import (
     award_issue,
+    award_renew,
     award_replace_email,
     award_resend,
     award_revoke,
@@ -14,7 +19,7 @@ from .awards.services import (
 )
 from .catalog.forms import BadgeTemplateAdminForm, CertificationAdminForm, ExamAdminForm
 from .catalog.images import badge_image_renditions_make
-from .models import Award, AwardState, BadgeTemplate, Certification, ClaimToken, Exam, Issuer, IssuerKey, ShareCount
+from .models import Award, BadgeTemplate, Certification, ClaimToken, Exam, Issuer, IssuerKey, ShareCount
 from .openbadges.keys import issuer_key_rotate
 
 
@@ -93,6 +98,11 @@ class AwardIssueForm(forms.ModelForm):
         return normalize_recipient_name(self.cleaned_data["recipient_name"])
 
 
+# What stays fixed once a badge is issued: changes go through a service (a new address, a renewal, a
+# revocation) or are the earner's to make (visibility).
+FIXED_AFTER_ISSUE = ["template", "recipient_email", "recipient_name", "issued_on", "expires_on", "is_public"]
+
+
 @admin.register(Award)
 class AwardAdmin(admin.ModelAdmin):
     list_display = ["recipient_name", "recipient_email", "template", "state", "issued_on", "expires_on", "revoked_at"]
@@ -114,10 +124,14 @@ class AwardAdmin(admin.ModelAdmin):
         "accepted_at",
         "revoked_at",
         "revocation_reason",
+        "renewed_on",
+        "claim_link_opened_at",
         "anonymised_at",
         "created_at",
     ]
     actions = ["resend_claim_email", "revoke"]
+    change_form_template = "admin/badges/award/change_form.html"
+    delete_confirmation_template = "admin/badges/award/delete_confirmation.html"
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -132,28 +146,18 @@ class AwardAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        if obj.is_anonymised:
-            # The earner deleted their account: nothing about them may be written back. Revoking stays open.
-            return [
-                *self.readonly_fields,
-                "template",
-                "recipient_email",
-                "recipient_name",
-                "issued_on",
-                "expires_on",
-                "is_public",
-            ]
-        if obj.state != AwardState.PENDING or obj.is_revoked:
-            # Only a pending badge may go to another address (see `award_replace_email`).
-            return [*self.readonly_fields, "recipient_email"]
-        return self.readonly_fields
+        fixed = [*self.readonly_fields, *FIXED_AFTER_ISSUE]
+        # The earner deleted their account: nothing about them may be written back. Revoking stays open.
+        return [*fixed, "external_id"] if obj.is_anonymised else fixed
+
+    def has_delete_permission(self, request, obj=None):
+        # An issued badge is revoked, not deleted: its page, its Open Badges data and the status list must go
+        # on saying it was revoked. Deleting is for the rare staff given the separate permission.
+        return request.user.has_perm("badges.hard_delete_award")
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
-            if "recipient_email" in form.changed_data:
-                award_replace_email(award=obj, email=obj.recipient_email)
-            return None
+            return super().save_model(request, obj, form, change)
         # Issuing goes through the same service as the command line: claim email included.
         issued = award_issue(
             template=obj.template,
@@ -163,10 +167,106 @@ class AwardAdmin(admin.ModelAdmin):
             expires_on=obj.expires_on,
         )
         obj.pk, obj.public_id = issued.pk, issued.public_id
+        return None
 
     def save_related(self, request, form, formsets, change):
         if change:
             super().save_related(request, form, formsets, change)
+
+    def get_urls(self):
+        def view(function):
+            return self.admin_site.admin_view(function)
+
+        return [
+            path("<int:pk>/resend/", view(self.resend_view), name="badges_award_resend"),
+            path("<int:pk>/revoke/", view(self.revoke_view), name="badges_award_revoke"),
+            path("<int:pk>/renew/", view(self.renew_view), name="badges_award_renew"),
+            path("<int:pk>/replace/", view(self.replace_view), name="badges_award_replace"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        award = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {}), **(award_history(award) if award else {})}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _award_or_404(self, request, pk):
+        award = self.get_object(request, str(pk))
+        if award is None:
+            raise Http404
+        if not self.has_change_permission(request, award):
+            raise PermissionDenied
+        return award
+
+    def _back(self, award):
+        return redirect("admin:badges_award_change", award.pk)
+
+    def resend_view(self, request, pk):
+        award = self._award_or_404(request, pk)
+        if request.method != "POST":
+            return self._back(award)
+        try:
+            award_resend(award=award)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(request, f"A new claim email to {award.recipient_email} is on its way.", messages.SUCCESS)
+        return self._back(award)
+
+    def _form_view(self, request, pk, *, form_class, title, button, explanation, act):
+        award = self._award_or_404(request, pk)
+        form = form_class(request.POST or None, award=award)
+        if request.method == "POST" and form.is_valid():
+            try:
+                message = act(award, form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(request, message, messages.SUCCESS)
+                return self._back(award)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{title}: {award}",
+            "award": award,
+            "form": form,
+            "button": button,
+            "explanation": explanation,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/badges/award/action_form.html", context)
+
+    def revoke_view(self, request, pk):
+        def act(award, data):
+            award_revoke(award=award, reason=data["reason"])
+            return "Revoked. The earner is told by email, with the reason."
+
+        return self._form_view(
+            request, pk, form_class=AwardRevokeForm, title="Revoke", button="Revoke", act=act,
+            explanation="Revoking is final. The badge's page, its Open Badges data and its verification will say "
+            "it was revoked, with this reason, and the earner is emailed the reason.",
+        )  # fmt: skip
+
+    def renew_view(self, request, pk):
+        def act(award, data):
+            award_renew(award=award, expires_on=data["expires_on"])
+            return f"Renewed: valid until {award.expires_on:%B %-d, %Y}."
+
+        return self._form_view(
+            request, pk, form_class=AwardRenewForm, title="Renew", button="Renew", act=act,
+            explanation="The badge keeps its page and its link; it is valid until the new date, its page says when "
+            "it was renewed, and an expired badge is valid again without a new claim.",
+        )  # fmt: skip
+
+    def replace_view(self, request, pk):
+        def act(award, data):
+            award_replace_email(award=award, email=data["email"])
+            return f"Sent to {award.recipient_email}; links sent to the old address no longer work."
+
+        return self._form_view(
+            request, pk, form_class=AwardReplaceForm, title="Send to another address", button="Send", act=act,
+            explanation="For a badge still waiting to be claimed whose address was wrong: claim links sent to the old "
+            "address stop working and a claim email goes to the new one.",
+        )  # fmt: skip
 
     @admin.action(description="Resend the claim email")
     def resend_claim_email(self, request, queryset):
@@ -205,6 +305,31 @@ class AwardAdmin(admin.ModelAdmin):
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Shown on the badge's public page.")
+
+
+class _AwardForm(forms.Form):
+    def __init__(self, *args, award, **kwargs):
+        self.award = award
+        super().__init__(*args, **kwargs)
+
+
+class AwardRevokeForm(_AwardForm):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown on the badge's public page and emailed to the earner.",
+    )
+
+
+class AwardRenewForm(_AwardForm):
+    expires_on = forms.DateField(
+        label="New expiry date",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The badge is valid through it.",
+    )
+
+
+class AwardReplaceForm(_AwardForm):
+    email = forms.EmailField(label="New address")
 
 
 @admin.register(ClaimToken)

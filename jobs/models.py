@@ -256,6 +256,7 @@ class MarketSalary(models.Model):
 
     class Meta:
         ordering = ["certification", "region"]
+        verbose_name_plural = "market salaries"
         constraints = [
             models.UniqueConstraint(fields=["certification", "region"], name="market_salary_unique_per_region")
         ]

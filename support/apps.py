@@ -9,10 +9,12 @@ class SupportConfig(AppConfig):
         from outbox.registry import register
 
         from . import personal_data as support_data
-        from .emails import render_support_ack, render_support_reply
+        from .emails import render_support_ack, render_support_reply, render_support_staff
+        from .services import SUPPORT_STAFF_EMAIL
 
         register("support_ack", render_support_ack)
         register("support_reply", render_support_reply)
+        register(SUPPORT_STAFF_EMAIL, render_support_staff)
         personal_data.register(
             "support-requests",
             title="Support requests",

@@ -27,3 +27,18 @@ def render_support_reply(row):
     return templated_email(
         to=row.to, template="support/email/reply", context={**context, "reply": row.payload["reply"]}
     )
+
+
+def render_support_staff(row):
+    context = _context(row)
+    if context is None:
+        return None
+    support_request = context["support_request"]
+    admin_url = settings.SITE_URL + reverse("admin:support_supportrequest_change", args=[support_request.pk])
+    # Staff answer from admin; a reply to this email goes to the requester, as a mail client would expect.
+    return templated_email(
+        to=row.to,
+        template="support/email/staff_new",
+        context={**context, "admin_url": admin_url},
+        reply_to=[support_request.email],
+    )

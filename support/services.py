@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +20,20 @@ def support_request_file(*, name, email, message, concerning="", user=None):
         user=user if user and user.is_authenticated else None,
     )
     outbox_enqueue(kind="support_ack", to=support_request.email, payload={"request_id": support_request.pk})
+    for address in support_staff_addresses():
+        outbox_enqueue(kind=SUPPORT_STAFF_EMAIL, to=address, payload={"request_id": support_request.pk})
     return support_request
+
+
+SUPPORT_STAFF_EMAIL = "support_staff"
+
+
+def support_staff_addresses():
+    """Who hears of a new request: SUPPORT_NOTIFY_EMAILS if set, otherwise every active staff member."""
+    if settings.SUPPORT_NOTIFY_EMAILS:
+        return list(settings.SUPPORT_NOTIFY_EMAILS)
+    staff = get_user_model().objects.filter(is_staff=True, is_active=True).order_by("email")
+    return list(staff.values_list("email", flat=True))
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from accounts.personal_data import json_file
+from badgeportal.audit import audit_erase
 
 from ..models import Award, ClaimToken, ShareCount
 from ..openbadges import baking, ob2, ob3
@@ -92,6 +93,12 @@ def awards_anonymise(*, user, addresses):
     credentials already handed out. Claim links and share counts go.
     """
     awards = _awards_of(user, addresses)
+    audit_erase(
+        model=Award,
+        pks=list(awards.values_list("pk", flat=True)),
+        fields={"recipient_email", "recipient_name", "earner"},
+        repr_format="Award #{pk}",
+    )
     public_cache.invalidate_earner(user.pk)
     ClaimToken.objects.filter(award__in=awards).delete()
     ShareCount.objects.filter(award__in=awards).delete()

@@ -18,3 +18,21 @@ def wallet_awards(user):
     return list(
         Award.objects.for_earner(user).select_related(*OWNER_PAGE_RELATED).order_by("-issued_on", "-created_at")
     )
+
+
+def award_history(award):
+    """What the award's admin page shows of its life: emails with their subject and delivery state, claim link
+    opens, reminders, shares, page views and the audit trail's state changes (who, when, before and after)."""
+    from auditlog.models import LogEntry
+
+    from outbox.models import OutboxEmail
+
+    return {
+        "history_emails": list(OutboxEmail.objects.for_award(award.pk).order_by("-created_at")[:50]),
+        "history_changes": list(
+            LogEntry.objects.get_for_object(award).select_related("actor").order_by("-timestamp")[:50]
+        ),
+        "history_reminders": list(award.reminders.all()),
+        "history_shares": list(award.share_counts.all()),
+        "history_page_views": sum(award.page_views.values_list("views", flat=True)),
+    }
