@@ -13,7 +13,6 @@ from .metrics import metrics
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = f"{settings.SITE_NAME} admin"
-admin.site.index_title = "Badges, earners and emails"
 
 urlpatterns = [
     path("", views.home, name="home"),
