@@ -287,8 +287,8 @@ class Award(models.Model):
         ]
         indexes = [
             models.Index(fields=["earner", "state"]),
-            # The dashboard groups a template's awards over a range of issue dates.
-            models.Index(fields=["template", "issued_on"], name="award_template_issued_on"),
+            # The dashboard counts the awards issued over a range of dates, by template.
+            models.Index(fields=["issued_on", "template"], name="award_issued_on_template"),
             models.Index(fields=["external_id"], condition=~Q(external_id=""), name="award_external_id"),
             # The expiry sweep's question: expired, not yet announced.
             models.Index(
@@ -393,13 +393,16 @@ class AwardPageView(models.Model):
     """Views of an award's public page on one day: a counter bumped with F(), no visitor data kept."""
 
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="page_views")
+    # The award's, copied (an award's template never changes after issue): the dashboard sums views per
+    # template over a range of days without joining a row of awards per counter.
+    template = models.ForeignKey(BadgeTemplate, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     views = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-day"]
         constraints = [models.UniqueConstraint(fields=["award", "day"], name="award_page_view_one_per_day")]
-        indexes = [models.Index(fields=["day"], name="award_page_view_day")]
+        indexes = [models.Index(fields=["day", "template"], name="award_page_view_day_template")]
 
     def __str__(self):
         return f"{self.award_id} on {self.day}: {self.views}"

@@ -8,9 +8,10 @@ issued and accepted in each week.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db import connection
+from django.db.models import Case, Count, F, Q, Subquery, Sum, Value, When
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -75,26 +76,32 @@ def _award_aggregates(today):
     }
 
 
-def scoped_awards(*, issuer=None, template=None):
-    awards = Award.objects.all()
+def scope_q(*, issuer=None, template=None, prefix=""):
+    """The awards asked for, as a condition on `prefix` (`"award__"` from a row that points to an award), so
+    that each query joins the award once instead of testing membership in a subquery."""
     if template is not None:
-        return awards.filter(template=template)
+        return Q(**{f"{prefix}template": template})
     if issuer is not None:
-        return awards.filter(template__issuer=issuer)
-    return awards
+        return Q(**{f"{prefix}template__issuer": issuer})
+    return Q()
+
+
+def issued_q(start, end, prefix=""):
+    return Q(**{f"{prefix}issued_on__gte": start, f"{prefix}issued_on__lte": end})
 
 
 def dashboard_figures(*, start, end, issuer=None, template=None, today=None):
     today = today or timezone.localdate()
-    scope = scoped_awards(issuer=issuer, template=template).order_by()
-    cohort = scope.filter(issued_on__gte=start, issued_on__lte=end)
+    scope = Award.objects.filter(scope_q(issuer=issuer, template=template)).order_by()
+    cohort = scope.filter(issued_q(start, end))
+    via_award = scope_q(issuer=issuer, template=template, prefix="award__")
     aggregates = _award_aggregates(today)
 
     rows = {}
-    views = AwardPageView.objects.filter(award__in=scope, day__gte=start, day__lte=end)
+    views = AwardPageView.objects.filter(scope_q(issuer=issuer, template=template), day__gte=start, day__lte=end)
     # Templates with an award issued in the range, or a page view in it.
     templates = BadgeTemplate.objects.select_related("issuer").filter(
-        Q(pk__in=cohort.values("template_id")) | Q(pk__in=views.values("award__template_id"))
+        Q(pk__in=cohort.values("template_id")) | Q(pk__in=views.values("template_id"))
     )  # query 1
     for badge_template in templates.order_by("name"):
         rows[badge_template.pk] = Figures(template=badge_template)
@@ -106,12 +113,10 @@ def dashboard_figures(*, start, end, issuer=None, template=None, today=None):
 
     for values in _claim_email_counts(cohort):  # query 4
         _add(rows, total, values.pop("template_id"), values)
-    for values in (
-        views.values(template_id=F("award__template_id")).annotate(page_views=Sum("views")).order_by()
-    ):  # query 5
+    for values in views.values("template_id").annotate(page_views=Sum("views")).order_by():  # query 5
         _add(rows, total, values.pop("template_id"), values)
     for values in (
-        ShareCount.objects.filter(award__in=cohort)
+        ShareCount.objects.filter(via_award, issued_q(start, end, prefix="award__"))
         .values("channel", template_id=F("award__template_id"))
         .annotate(clicks=Sum("clicks"))
         .order_by()
@@ -137,21 +142,39 @@ def _add(rows, total, template_id, values):
 
 
 def _claim_email_counts(cohort):
-    """Claim emails of the cohort's awards by template and state. The outbox knows the award only by its
-    payload; the join goes through the indexed `PAYLOAD_AWARD_ID` expression."""
-    template_of = cohort.filter(pk=OuterRef("payload_award_id")).values("template_id")[:1]
-    return (
-        OutboxEmail.objects.filter(kind=CLAIM_EMAIL)
-        .alias(payload_award_id=PAYLOAD_AWARD_ID)
-        .filter(payload_award_id__in=cohort.values("pk"))
-        .values(template_id=Subquery(template_of, output_field=IntegerField()))
-        .annotate(
-            emails_sent=Count("pk", filter=STATE_Q[OutboxState.SENT]),
-            emails_failed=Count("pk", filter=STATE_Q[OutboxState.FAILED]),
-            emails_queued=Count("pk", filter=STATE_Q[OutboxState.PENDING]),
-        )
-        .order_by()
+    """Claim emails of the cohort's awards by template and state.
+
+    The outbox knows its award only by the payload, so there is no relation for the ORM to join on: the two
+    querysets are joined here in SQL, on the `PAYLOAD_AWARD_ID` expression (indexed for the award's page).
+    """
+    # Named columns: the SQL below refers to them.
+    awards_sql, awards_params = cohort.values(
+        cohort_award_id=F("pk"), cohort_template_id=F("template_id")
+    ).query.sql_with_params()
+    # A claim email is written with its award or later: the bound lets the outbox's index on `created_at`
+    # skip the emails of older awards (most of them, for a recent range).
+    first_made = cohort.order_by("created_at").values("created_at")[:1]
+    # Each state as 1 or 0, decided by the outbox's own rule (`STATE_Q`), for the sums below.
+    flags = {
+        f"is_{state}": Case(When(STATE_Q[state], then=Value(1)), default=Value(0))
+        for state in (OutboxState.SENT, OutboxState.FAILED, OutboxState.PENDING)
+    }
+    emails = OutboxEmail.objects.filter(kind=CLAIM_EMAIL, created_at__gte=Subquery(first_made)).annotate(
+        award_id=PAYLOAD_AWARD_ID, **flags
     )
+    emails_sql, emails_params = emails.values("award_id", *flags).order_by().query.sql_with_params()
+    sql = f"""
+        SELECT awards.cohort_template_id, SUM(emails.is_sent), SUM(emails.is_failed), SUM(emails.is_pending)
+        FROM ({awards_sql}) awards JOIN ({emails_sql}) emails ON emails.award_id = awards.cohort_award_id
+        GROUP BY awards.cohort_template_id
+    """  # noqa: S608  (both parts are the ORM's own SQL, with their parameters passed apart)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*awards_params, *emails_params))
+        rows = cursor.fetchall()
+    return [
+        {"template_id": template_id, "emails_sent": sent, "emails_failed": failed, "emails_queued": queued}
+        for template_id, sent, failed, queued in rows
+    ]
 
 
 def _weeks(scope, start, end):
@@ -163,7 +186,8 @@ def _weeks(scope, start, end):
         .annotate(count=Count("pk"))
         .values_list("week", "count")
     )
-    accepted_range = {"accepted_at__date__gte": start, "accepted_at__date__lte": end}
+    # Bounds as moments, not `accepted_at__date`: a condition on the column itself, without converting each row.
+    accepted_range = {"accepted_at__gte": _start_of(start), "accepted_at__lt": _start_of(end + timedelta(days=1))}
     accepted = dict(
         scope.filter(state=AwardState.ACCEPTED, **accepted_range)
         .annotate(week=TruncWeek("accepted_at"))
@@ -179,6 +203,10 @@ def _weeks(scope, start, end):
         weeks.append((monday, issued.get(monday, 0), accepted.get(monday, 0)))
         monday += timedelta(days=7)
     return weeks
+
+
+def _start_of(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _as_date(value):

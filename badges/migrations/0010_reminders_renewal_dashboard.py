@@ -85,12 +85,17 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='award',
-            index=models.Index(fields=['template', 'issued_on'], name='award_template_issued_on'),
+            index=models.Index(fields=['issued_on', 'template'], name='award_issued_on_template'),
         ),
         migrations.AddField(
             model_name='awardpageview',
             name='award',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='page_views', to='badges.award'),
+        ),
+        migrations.AddField(
+            model_name='awardpageview',
+            name='template',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='badges.badgetemplate'),
         ),
         migrations.AddField(
             model_name='awardreminder',
@@ -99,7 +104,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='awardpageview',
-            index=models.Index(fields=['day'], name='award_page_view_day'),
+            index=models.Index(fields=['day', 'template'], name='award_page_view_day_template'),
         ),
         migrations.AddConstraint(
             model_name='awardpageview',

@@ -88,25 +88,28 @@ def page_views_flush():
         return 0
     if not counts:
         return 0
-    award_ids = dict(
-        Award.objects.filter(public_id__in={public_id for public_id, _ in counts}).values_list("public_id", "pk")
-    )
+    awards = {
+        public_id: (pk, template_id)
+        for public_id, pk, template_id in Award.objects.filter(
+            public_id__in={public_id for public_id, _ in counts}
+        ).values_list("public_id", "pk", "template_id")
+    }
     written = 0
     for (public_id, day), views in counts.items():
-        award_id = award_ids.get(uuid.UUID(public_id))
-        if award_id is None:
+        award = awards.get(uuid.UUID(public_id))
+        if award is None:
             continue  # deleted since
-        _add(award_id, date.fromisoformat(day), views)
+        _add(*award, date.fromisoformat(day), views)
         written += views
     return written
 
 
-def _add(award_id, day, views):
+def _add(award_id, template_id, day, views):
     rows = AwardPageView.objects.filter(award_id=award_id, day=day)
     if rows.update(views=F("views") + views):
         return
     try:
         with transaction.atomic():
-            AwardPageView.objects.create(award_id=award_id, day=day, views=views)
+            AwardPageView.objects.create(award_id=award_id, template_id=template_id, day=day, views=views)
     except IntegrityError:  # another flush created the day's row meanwhile
         rows.update(views=F("views") + views)

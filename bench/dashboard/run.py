@@ -36,6 +36,8 @@ settings.STORAGES = {
 }
 
 from django.db import connection  # noqa: E402
+from django.db.models import DateTimeField, F  # noqa: E402
+from django.db.models.functions import Cast  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -88,15 +90,20 @@ def seed():
             )
         )
     awards = Award.objects.bulk_create(batch, batch_size=5000)
-    now = timezone.now()
+    # Made on their issue day, as a program issuing every week makes them (`created_at` is auto_now_add).
+    Award.objects.filter(template__in=templates).update(
+        created_at=Cast(F("issued_on"), DateTimeField()) + timedelta(hours=9)
+    )
+    made_at = dict(Award.objects.filter(template__in=templates).values_list("pk", "created_at"))
     OutboxEmail.objects.bulk_create(
         [
             OutboxEmail(
                 kind="claim",
                 to=award.recipient_email,
                 payload={"award_id": award.pk},
-                sent_at=now if random.random() < 0.97 else None,
-                failed_at=now if random.random() < 0.01 else None,
+                created_at=made_at[award.pk],
+                sent_at=made_at[award.pk] + timedelta(minutes=1) if random.random() < 0.97 else None,
+                failed_at=made_at[award.pk] + timedelta(days=3) if random.random() < 0.01 else None,
             )
             for award in awards
         ],
@@ -109,8 +116,8 @@ def seed():
         batch_size=5000,
     )  # fmt: skip
     AwardPageView.objects.bulk_create(
-        [AwardPageView(award=award, day=award.issued_on + timedelta(days=random.randrange(1, 60)),
-                       views=random.randrange(1, 9))
+        [AwardPageView(award=award, template_id=award.template_id,
+                       day=award.issued_on + timedelta(days=random.randrange(1, 60)), views=random.randrange(1, 9))
          for award in random.sample(accepted, len(accepted) // 2)],
         batch_size=5000,
         ignore_conflicts=True,

@@ -19,6 +19,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='outboxemail',
-            index=models.Index(django.db.models.functions.comparison.Cast(django.db.models.fields.json.KeyTextTransform('award_id', 'payload'), models.BigIntegerField()), name='outbox_payload_award_idx'),
+            index=models.Index(django.db.models.functions.comparison.Cast(django.db.models.fields.json.KeyTextTransform('award_id', 'payload'), models.BigIntegerField()), models.F('kind'), models.F('sent_at'), models.F('failed_at'), name='outbox_payload_award_idx'),
         ),
     ]

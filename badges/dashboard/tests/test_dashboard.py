@@ -66,9 +66,11 @@ def program():
     ShareCount.objects.create(award=accepted_1, channel="linkedin-profile", clicks=3)
     ShareCount.objects.create(award=accepted_2, channel="linkedin-profile", clicks=1)
     ShareCount.objects.create(award=accepted_2, channel="x", clicks=2)
-    AwardPageView.objects.create(award=accepted_1, day=date(2026, 10, 7), views=10)
-    AwardPageView.objects.create(award=accepted_1, day=date(2026, 11, 7), views=99)  # after the range
-    AwardPageView.objects.create(award=accepted_2, day=date(2026, 10, 9), views=5)
+    AwardPageView.objects.create(award=accepted_1, template=accepted_1.template, day=date(2026, 10, 7), views=10)
+    AwardPageView.objects.create(
+        award=accepted_1, template=accepted_1.template, day=date(2026, 11, 7), views=99
+    )  # after the range
+    AwardPageView.objects.create(award=accepted_2, template=accepted_2.template, day=date(2026, 10, 9), views=5)
     return {"cloud": cloud, "data": data, "issuer": cloud.issuer}
 
 
