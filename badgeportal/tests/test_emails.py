@@ -1,7 +1,7 @@
 """Every email we send, ours and allauth's, in the one responsive layout with a plain-text part."""
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import allauth
@@ -12,9 +12,10 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from badges.awards.services import CLAIM_EMAIL
+from badges.awards.services import CLAIM_EMAIL, EXPIRED_EMAIL, REVOKED_EMAIL, award_revoke
 from badges.catalog.images import badge_images_generate
-from badges.tests.factories import AcceptedAwardFactory, AwardFactory
+from badges.reminders.services import REMINDER_EMAIL
+from badges.tests.factories import AcceptedAwardFactory, AwardFactory, BadgeTemplateFactory
 from outbox import registry
 from outbox.models import OutboxEmail
 from support.models import SupportRequest
@@ -77,7 +78,43 @@ def _login_failures_row():
     return OutboxEmail(kind="login_failures", to=user.email, payload={"user_id": user.pk, "failures": 10})
 
 
+def _revoked_row():
+    award = AcceptedAwardFactory(recipient_name=TRICKY)
+    award_revoke(award=award, reason=TRICKY)
+    return OutboxEmail(kind=REVOKED_EMAIL, to=award.recipient_email, payload={"award_id": award.pk})
+
+
+def _expired_row():
+    template = BadgeTemplateFactory(renewal_url="https://learn.example.org/renew")
+    award = AcceptedAwardFactory(template=template, recipient_name=TRICKY, issued_on=date(2020, 1, 1),
+                                 expires_on=date(2022, 1, 1))  # fmt: skip
+    return OutboxEmail(kind=EXPIRED_EMAIL, to=award.recipient_email, payload={"award_id": award.pk})
+
+
+def _reminder_row():
+    award = AwardFactory(recipient_name=TRICKY)
+    return OutboxEmail(
+        kind=REMINDER_EMAIL, to=award.recipient_email, payload={"award_id": award.pk, "reminder": "first"}
+    )
+
+
+def _expiry_reminder_row():
+    template = BadgeTemplateFactory(renewal_url="https://learn.example.org/renew")
+    award = AcceptedAwardFactory(template=template, recipient_name=TRICKY, expires_on=date(2099, 1, 1))
+    return OutboxEmail(
+        kind=REMINDER_EMAIL, to=award.recipient_email, payload={"award_id": award.pk, "reminder": "expiry"}
+    )
+
+
+def _support_staff_row():
+    return OutboxEmail(kind="support_staff", to="staff@example.com", payload={"request_id": _support_request().pk})
+
+
 OUTBOX_ROWS = {
+    "award_revoked": _revoked_row,
+    "award_expired": _expired_row,
+    "reminder": _reminder_row,
+    "support_staff": _support_staff_row,
     "login_failures": _login_failures_row,
     "claim": _claim_row,
     "share": _share_row,
@@ -88,6 +125,14 @@ OUTBOX_ROWS = {
 
 def test_every_registered_email_kind_is_rendered_here():
     assert registry.kinds() == sorted(OUTBOX_ROWS)
+
+
+def test_the_expiry_reminder_is_in_our_layout_with_one_click_unsubscribe():
+    message = registry.render(_expiry_reminder_row())
+
+    html = assert_in_our_layout(message)
+    assert "https://learn.example.org/renew" in html
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
 @pytest.mark.parametrize("kind", sorted(OUTBOX_ROWS))
