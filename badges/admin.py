@@ -19,7 +19,7 @@ from .awards.services import (
 )
 from .catalog.forms import BadgeTemplateAdminForm, CertificationAdminForm, ExamAdminForm
 from .catalog.images import badge_image_renditions_make
-from .models import Award, BadgeTemplate, Certification, ClaimToken, Exam, Issuer, IssuerKey, ShareCount
+from .models import Award, BadgeTemplate, Certification, ClaimToken, Exam, Issuer, IssuerKey, ReminderOptOut, ShareCount
 from .openbadges.keys import issuer_key_rotate
 
 
@@ -355,6 +355,14 @@ class ShareCountAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(ReminderOptOut)
+class ReminderOptOutAdmin(admin.ModelAdmin):
+    """Addresses that unsubscribed from reminders; staff may add one asked for by other means."""
+
+    list_display = ["email", "created_at"]
+    search_fields = ["email"]
 
 
 @admin.register(IssuerKey)

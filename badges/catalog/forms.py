@@ -75,7 +75,18 @@ class BadgeTemplateAdminForm(forms.ModelForm):
             "skills",
             "image",
             "validity_months",
+            "first_reminder_days",
+            "second_reminder_days",
+            "expiry_reminder_days",
+            "renewal_url",
         ]
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("first_reminder_days"), cleaned.get("second_reminder_days")
+        if first is not None and second is not None and second <= first:
+            self.add_error("second_reminder_days", "The second reminder comes after the first: give more days.")
+        return cleaned
 
     def clean_image(self):
         image = self.cleaned_data.get("image")
