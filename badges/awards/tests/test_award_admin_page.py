@@ -178,3 +178,42 @@ def test_the_audit_trail_is_searchable_and_read_only_in_admin(staff_client):
         == 403
     )
     assert 'name="_save"' not in staff_client.get(reverse("admin:auditlog_logentry_change", args=[entry.pk])).text
+
+
+def test_issuing_from_admin_is_in_the_audit_trail_with_the_staff_member(staff_client):
+    template = BadgeTemplateFactory()
+
+    staff_client.post(
+        reverse("admin:badges_award_add"),
+        {"template": template.pk, "recipient_email": "new@example.com", "recipient_name": "Noor Ali",
+         "issued_on": "2026-11-01", "expires_on": ""},
+    )  # fmt: skip
+
+    entry = LogEntry.objects.get_for_object(Award.objects.get()).get(action=LogEntry.Action.CREATE)
+    assert entry.actor_email == "staff@example.com"
+    assert entry.changes_dict["recipient_email"] == ["None", "new@example.com"]
+
+
+def test_a_new_address_is_in_the_audit_trail_with_both_addresses(staff_client):
+    award = AwardFactory(recipient_email="wrong@example.com")
+
+    staff_client.post(reverse("admin:badges_award_replace", args=[award.pk]), {"email": "right@example.com"})
+
+    entry = LogEntry.objects.get_for_object(award).filter(action=LogEntry.Action.UPDATE).latest("timestamp")
+    assert entry.changes_dict["recipient_email"] == ["wrong@example.com", "right@example.com"]
+    assert entry.actor_email == "staff@example.com"
+
+
+def test_opening_a_claim_link_is_noted_once(client):
+    from badges.awards.services import claim_token_create
+
+    award = AwardFactory()
+    url = reverse("claim", args=[claim_token_create(award=award)])
+
+    client.get(url)
+    award.refresh_from_db()
+    first = award.claim_link_opened_at
+    client.get(url)
+    award.refresh_from_db()
+
+    assert first is not None and award.claim_link_opened_at == first
