@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from outbox.registry import templated_email
 
@@ -35,8 +36,16 @@ def _award_for(row):
     return award
 
 
+def long_date(day):
+    """ "March 31, 2031": formatted here, so the templates print plain text (`_subject.txt` escapes nothing)."""
+    return f"{day:%B} {day.day}, {day.year}" if day else ""
+
+
 def _award_context(award):
     return {
+        "issued_on": long_date(award.issued_on),
+        "expires_on": long_date(award.expires_on),
+        "revoked_on": long_date(award.revoked_at and timezone.localdate(award.revoked_at)),
         "award": award,
         "template": award.template,
         "issuer": award.template.issuer,

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from outbox.registry import templated_email, unsubscribe_headers
 
+from ..awards.emails import long_date
 from ..awards.services import claim_token_create
 from ..models import Award, AwardState, ReminderKind
 from ..openbadges.ob2 import image_url
@@ -41,6 +42,8 @@ def render_reminder_email(row):
         template=template,
         context={
             "award": award,
+            "issued_on": long_date(award.issued_on),
+            "expires_on": long_date(award.expires_on),
             "template": award.template,
             "issuer": award.template.issuer,
             "image_url": image_url(award.template),
