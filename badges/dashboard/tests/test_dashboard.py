@@ -206,12 +206,15 @@ def test_the_admin_index_links_to_the_dashboard(staff_client):
     assert reverse("admin_dashboard") in staff_client.get(reverse("admin:index")).content.decode()
 
 
-def test_page_views_are_counted_without_a_query_and_flushed_for_the_dashboard(client, staff_client, program):
+def test_page_views_are_counted_without_a_query_and_flushed_for_the_dashboard(
+    staff_client, program, django_assert_num_queries
+):
     from badges.tests.factories import AcceptedAwardFactory
 
     award = AcceptedAwardFactory(template=program["cloud"], issued_on=date(2026, 10, 3))
-    for _ in range(3):
-        page_view_count(award.public_id, day=date(2026, 10, 4))
+    with django_assert_num_queries(0):
+        for _ in range(3):
+            page_view_count(award.public_id, day=date(2026, 10, 4))
 
     figures = staff_client.get(reverse("admin_dashboard"), {"start": "2026-10-01", "end": "2026-10-31"})
 
