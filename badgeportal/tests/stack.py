@@ -427,6 +427,11 @@ def service_environment(**overrides):
     return {name: str(value) for name, value in env.items()}
 
 
+# A beat (embedded in a worker with --beat, or on its own) killed at the end of a test leaves its lock in Redis
+# (badgeportal/beat.py) for BEAT_LOCK_SECONDS: 2 seconds, not 30, before the next test's beat may run.
+TEST_BEAT = {"BEAT_LOCK_SECONDS": 2}
+
+
 @pytest.fixture
 def worker_processes(real_services, tmp_path):
     """Start real worker processes on the test database: `start(*args, REDIS_URL=..., EMAIL_URL=..., ...)`;
@@ -444,7 +449,7 @@ def worker_processes(real_services, tmp_path):
         log_path = tmp_path / f"worker-{len(started)}.log"
         # Mingle, gossip and heartbeats only slow the start of a worker that has no peers to talk to.
         quiet = ["--without-mingle", "--without-gossip", "--without-heartbeat", "--loglevel=INFO"]
-        worker = WorkerProcess([*args, *quiet], service_environment(**env), log_path)
+        worker = WorkerProcess([*args, *quiet], service_environment(**{**TEST_BEAT, **env}), log_path)
         started.append(worker)
         if wait:
             worker.wait_until_ready()
@@ -462,7 +467,8 @@ def beat_processes(real_services, tmp_path):
     started = []
 
     def start(*args, wait=True, **env):
-        beat = BeatProcess(list(args), service_environment(**env), tmp_path / f"beat-{len(started)}.log", tmp_path)
+        env = service_environment(**{**TEST_BEAT, **env})
+        beat = BeatProcess(list(args), env, tmp_path / f"beat-{len(started)}.log", tmp_path)
         started.append(beat)
         if wait:
             beat.wait_until_ready()
