@@ -162,6 +162,8 @@ CELERY_TIMEZONE = "UTC"
 # runs a worker per queue group (README, "Running on several machines").
 CELERY_TASK_QUEUES = [Queue(name) for name in ("default", "emails", "imports", "webhooks", "jobs")]
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Task modules inside an app's sub-packages, which `autodiscover_tasks()` (it looks for `<app>.tasks`) misses.
+CELERY_IMPORTS = ["badges.awards.tasks"]
 CELERY_TASK_ROUTES = {
     "outbox.tasks.*": {"queue": "emails"},
     "jobs.tasks.*": {"queue": "jobs"},
@@ -184,6 +186,7 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "outbox.tasks.outbox_sweep", "schedule": OUTBOX_SWEEP_SECONDS},
     "jobs-tick": {"task": "jobs.tasks.jobs_tick", "schedule": 60.0},
     "data-exports-purge": {"task": "accounts.tasks.data_exports_purge", "schedule": 3600.0},
+    "awards-expiry-sweep": {"task": "badges.awards.tasks.awards_expiry_sweep", "schedule": 3600.0},
 }
 
 AUTH_USER_MODEL = "accounts.User"
