@@ -1,9 +1,10 @@
 """The beat sends the periodic tasks only while it holds a lock in Redis.
 
-Two beats started by mistake (a second machine set up like the first, a unit enabled twice) would queue every
-periodic task twice. The beat that holds the lock runs the schedule and renews the lock at each tick; any
-other waits, checking every few seconds, and takes over within BEAT_LOCK_SECONDS of the first one dying (at
-once when it stops cleanly and lets go). Without REDIS_URL there is no beat to guard: tasks run in-process.
+Two beats started by mistake (two machines set up alike, a `make beat` left running beside the unit) would
+queue every periodic task twice. The beat that holds the lock runs the schedule and renews the lock at each
+tick; any other waits, checking every BEAT_LOCK_SECONDS / 3, and takes over within BEAT_LOCK_SECONDS of the
+first one dying (sooner when the first stops cleanly and lets go). Without REDIS_URL there is no beat to
+guard: tasks run in-process.
 """
 
 import contextlib
