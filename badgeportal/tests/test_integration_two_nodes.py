@@ -69,7 +69,10 @@ def site(settings, private_redis, use_redis, s3_bucket, smtp_inbox, worker_proce
     for process in (node_a, node_b, emails_worker, other_worker, beat):
         process.wait_until_ready()
     settings.SITE_URL = node_a.url
-    return Site(node_a, node_b, emails_worker, other_worker, shared)
+    yield Site(node_a, node_b, emails_worker, other_worker, shared)
+    # Shown with a failure: a 500's traceback is in the web server's log, not in the page the test read.
+    for name, process in (("node A", node_a), ("node B", node_b), ("beat", beat)):
+        print(f"--- {name} ({process.log_path.name}), last lines:\n{process.log()[-4000:]}")
 
 
 def _post_form(session, url, *, form_id=None, form_action=None, files=None, **fields):
