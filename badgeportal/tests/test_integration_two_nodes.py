@@ -165,6 +165,12 @@ def test_issue_on_one_node_claim_and_accept_on_the_other_and_lose_no_email_to_a_
     secret = totp_enable(staff)  # as enrolling an authenticator app under Account does
     template = BadgeTemplateFactory(name="Cloud Engineer Associate")
 
+    # Each node finds the database migrated, Redis and the bucket, as the load balancer asks it.
+    for node in (node_a, node_b):
+        ready = requests.get(node.url + reverse("readyz"), timeout=60)
+        assert ready.status_code == 200, ready.text
+        assert set(ready.json()["checks"]) >= {"database", "migrations", "cache", "broker", "storage"}
+
     # Node A: staff sign in with their authenticator app, upload the badge's artwork and issue a badge.
     staff_session = _staff_signs_in(node_a, staff, secret)
     _staff_upload_a_badge_image(staff_session, node_a, template)
