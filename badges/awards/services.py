@@ -252,6 +252,7 @@ def email_address_verify(*, user, email):
     return awards_attach_for_email(user=user, email=email)
 
 
+@transaction.atomic  # its callers include allauth's signals, sent outside any transaction (sign-up)
 def awards_attach_for_email(*, user, email):
     """Give `user` every pending, unclaimed award sent to `email`. Call only for verified addresses."""
     # A queryset update sends no post_save, so the public cache hears nothing; it needs to: pending awards
