@@ -14,9 +14,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from outbox.models import OutboxEmail
 from outbox.services import outbox_enqueue
 
-from ..awards.services import normalize_email
+from ..awards.services import CLAIM_EMAIL, normalize_email
 from ..models import Award, AwardReminder, AwardState, BadgeTemplate, ReminderKind, ReminderOptOut
 
 REMINDER_EMAIL = "reminder"
@@ -66,7 +67,9 @@ def pending_reminders_due(*, template, kind, today):
         created_at__lt=_start_of(today - timedelta(days=since - 1)),
         created_at__gte=_start_of(today - timedelta(days=until - 1)),
     )
-    return _not_reminded_or_opted_out(awards, kind)
+    # A program that issued without a claim email (an import with emails off) tells its earners itself.
+    claim_emailed = OutboxEmail.objects.for_award(OuterRef("pk")).filter(kind=CLAIM_EMAIL)
+    return _not_reminded_or_opted_out(awards.filter(Exists(claim_emailed)), kind)
 
 
 def expiry_reminders_due(*, template, today):

@@ -10,6 +10,7 @@ from badges.awards.tasks import award_reminders_sweep
 from badges.models import Award, AwardPageView, ReminderOptOut
 from badges.public.page_views import page_view_count, page_views_flush
 from badges.tests.factories import AcceptedAwardFactory, AwardFactory
+from outbox.models import OutboxEmail
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -19,6 +20,9 @@ def test_the_beat_task_sends_one_reminder_whose_one_click_unsubscribe_works(
 ):
     award = AwardFactory(recipient_email="kim@example.com")
     Award.objects.filter(pk=award.pk).update(created_at=timezone.now() - timedelta(days=7))
+    # Its claim email went a week ago (sent: the worker has nothing else to send).
+    OutboxEmail.objects.create(kind="claim", to=award.recipient_email, payload={"award_id": award.pk},
+                               sent_at=timezone.now() - timedelta(days=7))  # fmt: skip
 
     award_reminders_sweep.delay()
     award_reminders_sweep.delay()  # a second run sends nothing more

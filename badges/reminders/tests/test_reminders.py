@@ -21,6 +21,13 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
+def issued(**fields):
+    """A pending award with its claim email queued, as `award_issue` leaves it."""
+    award = AwardFactory(**fields)
+    OutboxEmail.objects.create(kind="claim", to=award.recipient_email, payload={"award_id": award.pk})
+    return award
+
+
 def day(n):
     """`n` days after the awards in these tests were made (today)."""
     return TODAY + timedelta(days=n)
@@ -37,13 +44,13 @@ def send_last():
 
 
 def test_nothing_is_due_before_the_seventh_day():
-    AwardFactory()
+    issued()
 
     assert reminders_send(today=day(6)) == 0
 
 
 def test_the_first_reminder_goes_on_the_seventh_day_once_however_often_the_sweep_runs():
-    award = AwardFactory()
+    award = issued()
 
     assert reminders_send(today=day(7)) == 1
     assert reminders_send(today=day(7)) == 0
@@ -53,7 +60,7 @@ def test_the_first_reminder_goes_on_the_seventh_day_once_however_often_the_sweep
 
 
 def test_the_second_reminder_goes_on_the_thirtieth_day_and_then_they_stop():
-    AwardFactory()
+    issued()
     reminders_send(today=day(7))
 
     assert reminders_send(today=day(29)) == 0
@@ -63,19 +70,19 @@ def test_the_second_reminder_goes_on_the_thirtieth_day_and_then_they_stop():
 
 
 def test_a_sweep_missed_for_a_few_days_catches_up():
-    AwardFactory()
+    issued()
 
     assert reminders_send(today=day(10)) == 1
 
 
 def test_badges_made_long_before_are_not_reminded_out_of_the_blue():
-    AwardFactory()
+    issued()
 
     assert reminders_send(today=day(400)) == 0
 
 
 def test_the_template_chooses_the_days_or_none():
-    AwardFactory(template=BadgeTemplateFactory(first_reminder_days=3, second_reminder_days=None))
+    issued(template=BadgeTemplateFactory(first_reminder_days=3, second_reminder_days=None))
 
     assert reminders_send(today=day(3)) == 1
     assert reminders_send(today=day(30)) == 0
@@ -84,7 +91,7 @@ def test_the_template_chooses_the_days_or_none():
 @pytest.mark.parametrize("change", ["accept", "decline", "revoke"])
 def test_no_reminder_to_accept_a_badge_accepted_declined_or_revoked(change):
     earner = UserFactory()
-    award = AwardFactory(earner=earner, recipient_email=earner.email)
+    award = issued(earner=earner, recipient_email=earner.email)
     if change == "accept":
         award_accept(award=award)
     elif change == "decline":
@@ -97,7 +104,7 @@ def test_no_reminder_to_accept_a_badge_accepted_declined_or_revoked(change):
 
 def test_a_reminder_queued_before_the_badge_was_accepted_is_not_sent():
     earner = UserFactory()
-    award = AwardFactory(earner=earner, recipient_email=earner.email)
+    award = issued(earner=earner, recipient_email=earner.email)
     reminders_send(today=day(7))
 
     award_accept(award=award)
@@ -107,7 +114,7 @@ def test_a_reminder_queued_before_the_badge_was_accepted_is_not_sent():
 
 
 def test_the_reminder_to_claim_carries_a_fresh_claim_link_and_one_click_unsubscribe_headers():
-    AwardFactory(template=BadgeTemplateFactory(name="Cloud Engineer"))
+    issued(template=BadgeTemplateFactory(name="Cloud Engineer"))
     reminders_send(today=day(7))
 
     message = send_last()
@@ -147,7 +154,7 @@ def test_a_renewed_badge_is_reminded_again_before_its_new_date():
 
 
 def test_no_expiry_reminder_for_a_pending_or_revoked_badge():
-    AwardFactory(issued_on=day(-300), expires_on=day(30))
+    issued(issued_on=day(-300), expires_on=day(30))
     revoked = AcceptedAwardFactory(issued_on=day(-300), expires_on=day(30))
     award_revoke(award=revoked, reason="Mistake.")
 
@@ -157,7 +164,7 @@ def test_no_expiry_reminder_for_a_pending_or_revoked_badge():
 
 
 def test_the_database_refuses_a_second_reminder_of_a_kind():
-    award = AwardFactory()
+    award = issued()
     AwardReminder.objects.create(award=award, kind=ReminderKind.FIRST)
 
     with pytest.raises(IntegrityError):
@@ -165,7 +172,7 @@ def test_the_database_refuses_a_second_reminder_of_a_kind():
 
 
 def test_an_unsubscribed_address_gets_no_reminder_but_still_gets_claim_emails():
-    award = AwardFactory()
+    award = issued()
     reminders_unsubscribe(email=award.recipient_email.upper())
 
     assert reminders_send(today=day(7)) == 0
@@ -174,7 +181,7 @@ def test_an_unsubscribed_address_gets_no_reminder_but_still_gets_claim_emails():
 
 
 def test_one_click_unsubscribe_works_by_post_without_a_session_or_csrf_token(client):
-    award = AwardFactory()
+    award = issued()
     client.handler.enforce_csrf_checks = True
     url = reverse("reminders_unsubscribe", args=[unsubscribe_token(award.recipient_email)])
 
@@ -185,7 +192,7 @@ def test_one_click_unsubscribe_works_by_post_without_a_session_or_csrf_token(cli
 
 
 def test_opening_the_unsubscribe_link_only_asks(client):
-    award = AwardFactory()
+    award = issued()
     url = reverse("reminders_unsubscribe", args=[unsubscribe_token(award.recipient_email)])
 
     response = client.get(url)
@@ -195,10 +202,16 @@ def test_opening_the_unsubscribe_link_only_asks(client):
 
 
 def test_a_forged_unsubscribe_link_changes_nothing(client):
-    award = AwardFactory()
+    award = issued()
     forged = unsubscribe_token(award.recipient_email)[:-2] + "xx"
 
     response = client.post(reverse("reminders_unsubscribe", args=[forged]))
 
     assert response.status_code == 404
     assert reminders_send(today=day(7)) == 1
+
+
+def test_an_award_issued_without_a_claim_email_gets_no_reminder():
+    AwardFactory()  # the program chose to tell its earner itself
+
+    assert reminders_send(today=day(7)) == 0
