@@ -85,7 +85,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='award',
-            index=models.Index(fields=['issued_on', 'template'], name='award_issued_on_template'),
+            index=models.Index(fields=['issued_on', 'template'], include=['id', 'state', 'revoked_at', 'expires_on', 'accepted_at', 'created_at', 'claim_link_opened_at'], name='award_issued_on_template'),
+        ),
+        migrations.AddIndex(
+            model_name='award',
+            index=models.Index(condition=models.Q(('accepted_at__isnull', False)), fields=['accepted_at', 'template'], include=['id', 'state'], name='award_accepted_at_template'),
         ),
         migrations.AddField(
             model_name='awardpageview',
