@@ -1,9 +1,10 @@
 """Views of public badge pages, counted without a query per view and without any data about the visitor.
 
-A view adds one to a counter per (badge, day): in Redis, one HINCRBY on the day's hash, when Redis is the
-cache; in this process's memory otherwise (the demo, the tests). `page_views_flush` moves the counts into
-`AwardPageView` rows; beat runs it every few minutes and the dashboard runs it before it counts, so its
-figures are current. Counting never fails a page: with Redis down, the view is not counted.
+A view adds one to a counter per (badge, day): in Redis, one HINCRBY on the day's hash (and the day in a
+set of days to flush, in the same round trip), when Redis is the cache; in this process's memory
+otherwise (the demo, the tests). `page_views_flush` moves the counts into `AwardPageView` rows; beat
+runs it every few minutes and the dashboard runs it before it counts, so its figures are current.
+Counting never fails a page: with Redis down, the view is not counted.
 
 What can be lost: views counted in a process's memory when it stops, and, with Redis, the counts of a
 flush that fails between reading the hash and writing the rows (it is renamed first, so two flushes never
@@ -15,7 +16,7 @@ import logging
 import threading
 import uuid
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.cache import caches
 from django.db import IntegrityError, transaction
@@ -51,7 +52,11 @@ def page_view_count(public_id, day=None):
             _local[(str(public_id), day)] += 1
         return
     with contextlib.suppress(RedisError):  # a view not counted, never a page that fails
-        client.hincrby(_prefix() + day, str(public_id), 1)
+        # One round trip: the day's counter, and the day in the set the flush reads (no SCAN of the cache).
+        pipeline = client.pipeline(transaction=False)
+        pipeline.hincrby(_prefix() + day, str(public_id), 1)
+        pipeline.sadd(_prefix() + "days", day)
+        pipeline.execute()
 
 
 def _drain():
@@ -63,19 +68,21 @@ def _drain():
             _local.clear()
         return counts
     counts = Counter()
-    for day_key in client.scan_iter(match=_prefix() + "*", count=100):
-        day = day_key.decode()[len(_prefix()) :]
-        if day.startswith("flushing:"):
-            continue
+    today = timezone.localdate()
+    for day in sorted(member.decode() for member in client.smembers(_prefix() + "days")):
         # Renamed first: views counted from now go to a new hash, and a second flush cannot read this one.
         taken = f"{_prefix()}flushing:{uuid.uuid4().hex}"
         try:
-            client.rename(day_key, taken)
+            client.rename(_prefix() + day, taken)
         except RedisError:
-            continue  # another flush took it
-        for public_id, views in client.hgetall(taken).items():
-            counts[(public_id.decode(), day)] += int(views)
-        client.delete(taken)
+            taken = None  # no views since the last flush, or another flush took them
+        if taken:
+            for public_id, views in client.hgetall(taken).items():
+                counts[(public_id.decode(), day)] += int(views)
+            client.delete(taken)
+        # A day stays listed while views may still come for it (today, and yesterday in another time zone).
+        if date.fromisoformat(day) < today - timedelta(days=1):
+            client.srem(_prefix() + "days", day)
     return counts
 
 
