@@ -1,4 +1,4 @@
-"""Reminders and page views on the real stack: PostgreSQL, Redis, a Celery worker and an SMTP server."""
+"""Reminders on the real stack: PostgreSQL, Redis, a Celery worker and an SMTP server."""
 
 import re
 from datetime import timedelta
@@ -7,9 +7,8 @@ import pytest
 from django.utils import timezone
 
 from badges.awards.tasks import award_reminders_sweep
-from badges.models import Award, AwardPageView, ReminderOptOut
-from badges.public.page_views import page_view_count, page_views_flush
-from badges.tests.factories import AcceptedAwardFactory, AwardFactory
+from badges.models import Award, ReminderOptOut
+from badges.tests.factories import AwardFactory
 from outbox.models import OutboxEmail
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -34,28 +33,3 @@ def test_the_beat_task_sends_one_reminder_whose_one_click_unsubscribe_works(
     client.handler.enforce_csrf_checks = True
     assert client.post(url.group(1), {"List-Unsubscribe": "One-Click"}).status_code == 200
     assert ReminderOptOut.objects.filter(email="kim@example.com").exists()
-
-
-def test_page_views_counted_in_redis_reach_the_database_once(real_services):
-    award = AcceptedAwardFactory()
-    for _ in range(3):
-        page_view_count(award.public_id)
-
-    assert page_views_flush() == 3
-    assert page_views_flush() == 0
-    assert AwardPageView.objects.get(award=award).views == 3
-
-
-def test_views_counted_after_a_flush_wait_for_the_next_one_and_old_days_leave_the_list(real_services):
-    from datetime import date
-
-    award = AcceptedAwardFactory()
-    page_view_count(award.public_id, day=date(2026, 1, 5))
-    page_view_count(award.public_id)
-    page_views_flush()
-
-    page_view_count(award.public_id)
-
-    assert page_views_flush() == 1
-    assert sum(AwardPageView.objects.filter(award=award).values_list("views", flat=True)) == 3
-    assert page_views_flush() == 0  # the past day left the list; today's hash is empty
