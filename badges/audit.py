@@ -1,9 +1,13 @@
 """What badges puts in the audit trail (`badgeportal.audit`): every model staff change in admin or by a
 service. Awards are tracked through their saves, so issue, revoke, renew and a new address each leave an
-entry with the values before and after; a resend changes no row and records itself (`award_resend`)."""
+entry with the values before and after; a resend changes no row and records itself (`award_resend`), and
+awards made in bulk (`awards_issued_in_bulk`) are recorded one entry each in one INSERT."""
 
-from badgeportal.audit import audit_register
+from django.dispatch import receiver
 
+from badgeportal.audit import audit_record_many, audit_register
+
+from .awards.signals import awards_issued_in_bulk
 from .models import Award, BadgeTemplate, Certification, Exam, Issuer, IssuerKey, ReminderOptOut
 
 
@@ -16,3 +20,9 @@ def register_models():
     audit_register(Issuer)
     audit_register(IssuerKey, exclude_fields=["private_key_encrypted"])
     audit_register(ReminderOptOut)
+
+
+@receiver(awards_issued_in_bulk)
+def _audit_bulk_issue(sender, awards, **kwargs):
+    # Awards made with bulk_create (an import, an API batch) send no post_save: one entry each, at once.
+    audit_record_many(instances=awards, action="issued in bulk")

@@ -217,3 +217,22 @@ def test_opening_a_claim_link_is_noted_once(client):
     award.refresh_from_db()
 
     assert first is not None and award.claim_link_opened_at == first
+
+
+def test_awards_issued_in_bulk_get_one_entry_each_naming_who_imported_them():
+    from auditlog.context import set_actor
+
+    from badges.awards.signals import awards_issued_in_bulk
+
+    staff = UserFactory(is_staff=True, email="importer@example.com")
+    template = BadgeTemplateFactory()
+    awards = Award.objects.bulk_create(
+        [Award(template=template, recipient_email=f"e{n}@example.com", recipient_name=f"E {n}") for n in range(2)]
+    )
+
+    with set_actor(staff):
+        awards_issued_in_bulk.send(sender=Award, awards=awards)
+
+    entries = LogEntry.objects.filter(additional_data__action="issued in bulk")
+    assert sorted(entry.object_id for entry in entries) == sorted(award.pk for award in awards)
+    assert {entry.actor_email for entry in entries} == {"importer@example.com"}
