@@ -56,3 +56,12 @@ def test_a_renderer_sets_one_click_unsubscribe_headers():
     sent = message.message()
     assert sent["List-Unsubscribe"] == "<https://x.example/u/abc/>"
     assert sent["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_an_email_whose_renderer_fails_still_opens_with_the_error(staff_client):
+    row = OutboxEmail.objects.create(kind="no-such-kind", to="a@example.com")
+
+    page = staff_client.get(reverse("admin:outbox_outboxemail_change", args=[row.pk]))
+
+    assert page.status_code == 200
+    assert "No preview: LookupError" in page.text
