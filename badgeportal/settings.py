@@ -302,6 +302,8 @@ VERIFY_RATE_LIMIT = env("VERIFY_RATE_LIMIT", default="20/m")
 VERIFY_FETCH_TIMEOUT = env.float("VERIFY_FETCH_TIMEOUT", default=3.0)
 VERIFY_FETCH_MAX_BYTES = env.int("VERIFY_FETCH_MAX_BYTES", default=1024 * 1024)
 VERIFY_FETCH_ALLOW_PRIVATE = env.list("VERIFY_FETCH_ALLOW_PRIVATE", default=[])
+# Transcript and certificate PDFs drawn per client address: each costs about a tenth of a second of CPU.
+PDF_RATE_LIMIT = env("PDF_RATE_LIMIT", default="30/m")
 
 # An earner's data export: how long its download link works, and how many an account may ask for.
 DATA_EXPORT_LINK_DAYS = env.int("DATA_EXPORT_LINK_DAYS", default=7)
