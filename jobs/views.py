@@ -11,6 +11,7 @@ from badges.models import Award, Certification
 
 from .charts import wage_chart
 from .forms import JobSearchForm
+from .insight import market_insight
 from .models import (
     NYC_ORIGIN,
     CertificationOccupation,
@@ -91,10 +92,13 @@ def award_jobs(request, public_id):
     if not award.is_held:
         return _unlock_page(request, award, "jobs")
     form = JobSearchForm(request.GET or None)
-    postings = postings_filter(postings_for_certifications(certification_ids_for(award.template)), **form.filters())
+    fitting = postings_for_certifications(certification_ids_for(award.template))
+    postings = postings_filter(fitting, **form.filters())
     listing = _listing(request, postings.defer("description").annotate(is_saved=_saved_flag(request.user)))
     context = {
         "award": award,
+        # The whole market for the badge, whatever the search: three aggregate queries.
+        "insight": market_insight(fitting),
         "form": form,
         "tab": "jobs",
         "query": _query(request),
