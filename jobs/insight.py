@@ -1,11 +1,14 @@
 """The market insight on the Jobs tab: how many fitting postings were published over time, who posts them and
 where, and which data that is (its sources and dates).
 
-Computed by the database from the postings we hold, in three grouped queries whatever their number: the rows
-that come back are one per month and source, and the top few employers and places.
+The database aggregates it in three grouped queries, whatever the number of postings: one row per month and
+source, then the top few employers and places. Over 100,000 postings that still takes long enough to matter
+(bench/README.md), so it runs when a certification's postings are refreshed and is stored
+(`MarketInsight`, `jobs.services.market_insight_recompute`), as the market salary figures are; the tab
+reads one row.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncMonth
@@ -27,6 +30,54 @@ def source_label(source, origin):
     if source == JobSource.Name.ADZUNA:
         return "Adzuna"
     return JobSource.Name(source).label if source in JobSource.Name.values else source
+
+
+def _month_key(value):
+    # TruncMonth of a DateField gives a date; some backends give a datetime.
+    return f"{value:%Y-%m}"
+
+
+def _top(postings, field):
+    rows = postings.exclude(**{field: ""}).values(field).annotate(n=Count("pk")).order_by("-n", field)[:TOP]
+    return [[row[field], row["n"]] for row in rows]
+
+
+def market_insight_compute(postings):
+    """The insight for `postings` (a queryset of the open postings that fit a certification), as JSON-ready
+    values: counts per "YYYY-MM" month, undated ones apart, the top employers and regions, sources, and when
+    the newest of them was fetched."""
+    postings = postings.order_by()
+    rows = list(
+        postings.annotate(month=TruncMonth("posted_on"))
+        .values("month", "source", "origin")
+        .annotate(n=Count("pk"), remote=Count("pk", filter=Q(remote=True)), fetched=Max("fetched_at"))
+        .order_by()
+    )
+    months, sources, undated = {}, {}, 0
+    for row in rows:
+        if row["month"] is None:
+            undated += row["n"]
+        else:
+            key = _month_key(row["month"])
+            months[key] = months.get(key, 0) + row["n"]
+        label = source_label(row["source"], row["origin"])
+        sources[label] = sources.get(label, 0) + row["n"]
+    fetched = max((row["fetched"] for row in rows), default=None)
+    return {
+        "total": sum(row["n"] for row in rows),
+        "remote": sum(row["remote"] for row in rows),
+        "undated": undated,
+        "months": sorted(months.items()),
+        "sources": sorted(sources.items(), key=lambda item: (-item[1], item[0])),
+        "fetched": fetched.isoformat() if fetched else None,
+        "employers": _top(postings, "employer") if rows else [],
+        "regions": _top(postings, "region") if rows else [],
+    }
+
+
+def _first_day(key):
+    year, month = key.split("-")
+    return date(int(year), int(month), 1)
 
 
 def _months_between(first, last):
@@ -51,48 +102,25 @@ def _periods(counts):
     return periods, "month"
 
 
-def _as_date(value):
-    # TruncMonth of a DateField gives a date; some backends give a datetime.
-    return value.date() if hasattr(value, "date") else value
-
-
-def _top(postings, field):
-    rows = postings.exclude(**{field: ""}).values(field).annotate(n=Count("pk")).order_by("-n", field)[:TOP]
-    return [{"name": row[field], "count": row["n"]} for row in rows]
-
-
-def market_insight(postings):
-    """The insight for `postings` (a queryset of the postings that fit a badge), or None when there are none."""
-    postings = postings.order_by()
-    rows = list(
-        postings.annotate(month=TruncMonth("posted_on"))
-        .values("month", "source", "origin")
-        .annotate(n=Count("pk"), remote=Count("pk", filter=Q(remote=True)), fetched=Max("fetched_at"))
-        .order_by()
-    )
-    if not rows:
+def market_insight(stored):
+    """What the Jobs tab shows from a stored `MarketInsight`, or None when no posting fits."""
+    if stored is None or not stored.data.get("total"):
         return None
-    by_month, sources, undated = {}, {}, 0
-    for row in rows:
-        if row["month"] is None:
-            undated += row["n"]
-        else:
-            month = _as_date(row["month"])
-            by_month[month] = by_month.get(month, 0) + row["n"]
-        label = source_label(row["source"], row["origin"])
-        sources[label] = sources.get(label, 0) + row["n"]
-    periods, grain = _periods(by_month)
+    data = stored.data
+    counts = {_first_day(key): count for key, count in data["months"]}
+    periods, grain = _periods(counts)
     return {
-        "total": sum(row["n"] for row in rows),
-        "remote": sum(row["remote"] for row in rows),
-        "undated": undated,
+        "total": data["total"],
+        "remote": data["remote"],
+        "undated": data["undated"],
         "grain": grain,
         "periods": periods,
         "chart": postings_chart(periods, grain) if periods else None,
-        "first_month": min(by_month) if by_month else None,
-        "last_month": max(by_month) if by_month else None,
-        "fetched": max(row["fetched"] for row in rows),
-        "sources": sorted(sources.items(), key=lambda item: (-item[1], item[0])),
-        "employers": _top(postings, "employer"),
-        "regions": _top(postings, "region"),
+        "first_month": min(counts) if counts else None,
+        "last_month": max(counts) if counts else None,
+        "fetched": datetime.fromisoformat(data["fetched"]) if data["fetched"] else None,
+        "computed_at": stored.computed_at,
+        "sources": data["sources"],
+        "employers": [{"name": name, "count": count} for name, count in data["employers"]],
+        "regions": [{"name": name, "count": count} for name, count in data["regions"]],
     }
