@@ -162,6 +162,8 @@ CELERY_TIMEZONE = "UTC"
 # runs a worker per queue group (README, "Running on several machines").
 CELERY_TASK_QUEUES = [Queue(name) for name in ("default", "emails", "imports", "webhooks", "jobs")]
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Task modules inside an app's sub-packages, which `autodiscover_tasks()` (it looks for `<app>.tasks`) misses.
+CELERY_IMPORTS = ["badges.awards.tasks"]
 CELERY_TASK_ROUTES = {
     "outbox.tasks.*": {"queue": "emails"},
     "jobs.tasks.*": {"queue": "jobs"},
@@ -175,10 +177,16 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # of retries: what a task is queued for is also in the database (an outbox row, a job source's schedule),
 # where a periodic task finds it.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0, "interval_max": 0}
+# Run exactly one beat. A second one started by mistake waits while the first holds a lock in Redis (renewed
+# every BEAT_LOCK_SECONDS / 3), and takes over within BEAT_LOCK_SECONDS of the first one dying
+# (badgeportal/beat.py).
+CELERY_BEAT_SCHEDULER = "badgeportal.beat:LockedScheduler"
+BEAT_LOCK_SECONDS = env.float("BEAT_LOCK_SECONDS", default=30)
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "outbox.tasks.outbox_sweep", "schedule": OUTBOX_SWEEP_SECONDS},
     "jobs-tick": {"task": "jobs.tasks.jobs_tick", "schedule": 60.0},
     "data-exports-purge": {"task": "accounts.tasks.data_exports_purge", "schedule": 3600.0},
+    "awards-expiry-sweep": {"task": "badges.awards.tasks.awards_expiry_sweep", "schedule": 3600.0},
 }
 
 AUTH_USER_MODEL = "accounts.User"

@@ -239,6 +239,11 @@ class Award(models.Model):
     # The earner deleted their account: the issuer keeps the record (its badge, dates and revocation, which
     # the status list needs) without the name, the address or the account.
     anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The program's own id for the earner (a candidate number), from the import or the API; not unique:
+    # one earner holds several badges.
+    external_id = models.CharField("earner id", max_length=100, blank=True, default="")
+    # When `award_expired` was announced for this award (the earner emailed, webhooks sent); a renewal clears it.
+    expiry_announced_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Salt for the Open Badges recipient hash; fixed per award so the hash is stable.
     recipient_salt = models.CharField(max_length=32, default=new_recipient_salt, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -262,7 +267,16 @@ class Award(models.Model):
                 name="award_anonymised_holds_no_personal_data",
             ),
         ]
-        indexes = [models.Index(fields=["earner", "state"])]
+        indexes = [
+            models.Index(fields=["earner", "state"]),
+            models.Index(fields=["external_id"], condition=~Q(external_id=""), name="award_external_id"),
+            # The expiry sweep's question: expired, not yet announced.
+            models.Index(
+                fields=["expires_on"],
+                condition=Q(expiry_announced_at__isnull=True, revoked_at__isnull=True, expires_on__isnull=False),
+                name="award_expiry_unannounced",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.template} for {self.recipient_name or 'a deleted account'}"

@@ -16,9 +16,12 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 import uuid
 from email import message_from_bytes, policy
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -192,33 +195,63 @@ def s3_server():
     server.stop()
 
 
-@pytest.fixture
-def s3_storage(s3_server, settings):
-    """Media in a fresh bucket on the local S3 server, configured as production configures it."""
-    import boto3
+class S3Bucket:
+    """A fresh bucket on the local S3 server, readable by anyone under the public prefixes, as the README asks
+    of a media bucket."""
 
-    bucket = f"media-{uuid.uuid4().hex[:12]}"
-    credentials = {"aws_access_key_id": "test", "aws_secret_access_key": "test", "region_name": "us-east-1"}
-    s3 = boto3.client("s3", endpoint_url=s3_server, **credentials)
-    s3.create_bucket(Bucket=bucket)
-    # Anyone may read the public objects, as the README asks of a media bucket.
-    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(public_read_policy(bucket)))
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
+    CREDENTIALS = {"aws_access_key_id": "test", "aws_secret_access_key": "test", "region_name": "us-east-1"}
+
+    def __init__(self, endpoint):
+        import boto3
+
+        self.endpoint = endpoint
+        self.name = f"media-{uuid.uuid4().hex[:12]}"
+        self.url = f"{endpoint}/{self.name}"
+        self.client = boto3.client("s3", endpoint_url=endpoint, **self.CREDENTIALS)
+        self.client.create_bucket(Bucket=self.name)
+        self.client.put_bucket_policy(Bucket=self.name, Policy=json.dumps(public_read_policy(self.name)))
+
+    def storage(self):
+        """The media storage settings of this process, as S3_BUCKET and its companions make them."""
+        return {
             "BACKEND": "storages.backends.s3.S3Storage",
             "OPTIONS": {
-                "bucket_name": bucket,
-                "endpoint_url": s3_server,
+                "bucket_name": self.name,
+                "endpoint_url": self.endpoint,
                 "access_key": "test",
                 "secret_key": "test",
                 "region_name": "us-east-1",
                 "querystring_auth": False,
                 "file_overwrite": False,
             },
-        },
-    }
-    return f"{s3_server}/{bucket}"
+        }
+
+    def environment(self):
+        """The variables that give a process of the site this bucket as its media storage (`.env.example`)."""
+        return {
+            "S3_BUCKET": self.name,
+            "S3_ENDPOINT_URL": self.endpoint,
+            "S3_ACCESS_KEY_ID": "test",
+            "S3_SECRET_ACCESS_KEY": "test",
+            "S3_REGION": "us-east-1",
+        }
+
+    def read(self, key):
+        return self.client.get_object(Bucket=self.name, Key=key)["Body"].read()
+
+
+@pytest.fixture
+def s3_bucket(s3_server, settings):
+    """Media in a fresh bucket on the local S3 server, configured as production configures it."""
+    bucket = S3Bucket(s3_server)
+    settings.STORAGES = {**settings.STORAGES, "default": bucket.storage()}
+    return bucket
+
+
+@pytest.fixture
+def s3_storage(s3_bucket):
+    """The media bucket's public URL (see `s3_bucket`)."""
+    return s3_bucket.url
 
 
 class RedisServer:
@@ -262,14 +295,15 @@ def private_redis(real_services, tmp_path):
     server.kill()
 
 
-class WorkerProcess:
-    """`celery -A badgeportal worker` in a process group of its own, configured through the environment."""
+class ServiceProcess:
+    """A process of the site (a worker, the beat, a web server) in a process group of its own, configured
+    through the environment, writing its output to `log_path`."""
 
-    def __init__(self, args, env, log_path):
+    def __init__(self, command, env, log_path):
         self.log_path = log_path
         with open(log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [str(Path(sys.executable).parent / "celery"), "-A", "badgeportal", "worker", *args],
+                command,
                 cwd=settings.BASE_DIR,
                 env=env,
                 stdout=log,
@@ -280,23 +314,79 @@ class WorkerProcess:
     def log(self):
         return self.log_path.read_text(errors="replace")
 
-    def wait_until_ready(self, timeout=60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if " ready." in self.log():
-                return
-            if not self.is_alive():
-                break
-            time.sleep(0.1)
-        raise AssertionError(f"The worker did not start:\n{self.log()}")
-
     def is_alive(self):
         return self.process.poll() is None
 
+    def ready(self):
+        raise NotImplementedError
+
+    def wait_until_ready(self, timeout=90):
+        # Generous: several processes import Django at once on a loaded machine.
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.ready():
+                return self
+            if not self.is_alive():
+                break
+            time.sleep(0.1)
+        raise AssertionError(f"{type(self).__name__} did not start:\n{self.log()}")
+
     def kill(self):
-        """SIGKILL the worker and its pool processes at once, as a crash or the OOM killer would."""
+        """SIGKILL the process and its children at once, as a crash or the OOM killer would."""
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
+
+    def stop(self, timeout=30):
+        """SIGTERM, as systemd stops a unit; SIGKILL whatever is still running after `timeout`."""
+        if not self.is_alive():
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+
+def _celery(*args):
+    return [str(Path(sys.executable).parent / "celery"), "-A", "badgeportal", *args]
+
+
+class WorkerProcess(ServiceProcess):
+    """`celery -A badgeportal worker`."""
+
+    def __init__(self, args, env, log_path):
+        super().__init__(_celery("worker", *args), env, log_path)
+
+    def ready(self):
+        return " ready." in self.log()
+
+
+class BeatProcess(ServiceProcess):
+    """`celery -A badgeportal beat` with its schedule file in `directory`."""
+
+    def __init__(self, args, env, log_path, directory):
+        schedule = directory / f"{log_path.stem}-schedule"
+        super().__init__(_celery("beat", f"--schedule={schedule}", "--loglevel=INFO", *args), env, log_path)
+
+    def ready(self):
+        return "beat: Starting..." in self.log()
+
+
+class WebProcess(ServiceProcess):
+    """gunicorn serving the site on 127.0.0.1:`port` with `workers` sync workers, as `badgeportal-web` runs it."""
+
+    def __init__(self, port, env, log_path, workers=2):
+        gunicorn = str(Path(sys.executable).parent / "gunicorn")
+        command = [gunicorn, "badgeportal.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
+        super().__init__([*command, "--log-level", "warning"], env, log_path)
+        self.url = f"http://127.0.0.1:{port}"
+
+    def ready(self):
+        try:
+            with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:  # noqa: S310 (our server)
+                return response.status == 200
+        except OSError:
+            return False
 
 
 @pytest.fixture
@@ -324,14 +414,28 @@ def _forget_broker_connections(app):
 
 
 def _database_url():
-    database = settings.DATABASES["default"]
-    credentials = database["USER"] + (f":{database['PASSWORD']}" if database["PASSWORD"] else "")
-    return f"postgres://{credentials}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    """The test database, as a DATABASE_URL for the processes the test starts."""
+    database = connection.settings_dict
+    password = f":{quote(database['PASSWORD'], safe='')}" if database["PASSWORD"] else ""
+    host, port = database["HOST"] or "127.0.0.1", database["PORT"] or 5432
+    return f"postgres://{database['USER']}{password}@{host}:{port}/{database['NAME']}"
+
+
+def service_environment(**overrides):
+    """The environment of a process of the site under test: this test's database and Redis, then `overrides`."""
+    env = {**os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": settings.REDIS_URL, **overrides}
+    return {name: str(value) for name, value in env.items()}
+
+
+# A beat (embedded in a worker with --beat, or on its own) killed at the end of a test leaves its lock in Redis
+# (badgeportal/beat.py) for BEAT_LOCK_SECONDS: 2 seconds, not 30, before the next test's beat may run.
+TEST_BEAT = {"BEAT_LOCK_SECONDS": 2}
 
 
 @pytest.fixture
 def worker_processes(real_services, tmp_path):
-    """Start real worker processes on the test database: `start(*args, REDIS_URL=..., EMAIL_URL=..., ...)`.
+    """Start real worker processes on the test database: `start(*args, REDIS_URL=..., EMAIL_URL=..., ...)`;
+    `wait=False` returns at once (call `wait_until_ready()`), to start several side by side.
 
     The tests that use it commit their data (`django_db(transaction=True)`) so the worker sees it. Every
     worker still running at the end is killed: what it leaves in the queue is a sweep, which carries no data.
@@ -341,20 +445,127 @@ def worker_processes(real_services, tmp_path):
     app.control.purge()
     started = []
 
-    def start(*args, **env):
-        worker_env = {**os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": settings.REDIS_URL, **env}
+    def start(*args, wait=True, **env):
         log_path = tmp_path / f"worker-{len(started)}.log"
         # Mingle, gossip and heartbeats only slow the start of a worker that has no peers to talk to.
         quiet = ["--without-mingle", "--without-gossip", "--without-heartbeat", "--loglevel=INFO"]
-        worker = WorkerProcess([*args, *quiet], {k: str(v) for k, v in worker_env.items()}, log_path)
+        worker = WorkerProcess([*args, *quiet], service_environment(**{**TEST_BEAT, **env}), log_path)
         started.append(worker)
-        worker.wait_until_ready()
+        if wait:
+            worker.wait_until_ready()
         return worker
 
     yield start
     for worker in started:
         if worker.is_alive():
             worker.kill()
+
+
+@pytest.fixture
+def beat_processes(real_services, tmp_path):
+    """Start real beat processes (`celery beat`) on the test database: `start(*args, OUTBOX_SWEEP_SECONDS=..., ...)`."""
+    started = []
+
+    def start(*args, wait=True, **env):
+        env = service_environment(**{**TEST_BEAT, **env})
+        beat = BeatProcess(list(args), env, tmp_path / f"beat-{len(started)}.log", tmp_path)
+        started.append(beat)
+        if wait:
+            beat.wait_until_ready()
+        return beat
+
+    yield start
+    for beat in started:
+        if beat.is_alive():
+            beat.kill()
+
+
+@pytest.fixture
+def web_processes(real_services, tmp_path):
+    """Start gunicorn serving the site from the test database on a free port: `start(workers=2, **env)`.
+
+    `DEBUG` defaults to on, so that pages find their static files without `collectstatic`.
+    """
+    started = []
+
+    def start(workers=2, wait=True, **env):
+        port = free_port()
+        env = service_environment(**{"DEBUG": "True", "SITE_URL": f"http://127.0.0.1:{port}", **env})
+        web = WebProcess(port, env, tmp_path / f"web-{len(started)}.log", workers=workers)
+        started.append(web)
+        if wait:
+            web.wait_until_ready()
+        return web
+
+    yield start
+    for web in started:
+        web.stop(timeout=10)
+
+
+class _FormReader(HTMLParser):
+    def __init__(self, form_id, action):
+        super().__init__()
+        self.form_id, self.action = form_id, action
+        self.fields = {}
+        self.form_action = ""
+        self.found = self.done = False
+        self._select = self._textarea = None
+
+    def _wanted(self, attrs):
+        if self.form_id is not None:
+            return attrs.get("id") == self.form_id
+        return self.action is None or self.action in (attrs.get("action") or "")
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and not self.found and self._wanted(attrs):
+            self.found = True
+            self.form_action = attrs.get("action") or ""
+            return
+        if not self.found or self.done:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = (attrs.get("type") or "text").lower()
+            if kind in ("submit", "button", "image", "reset", "file"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self.fields[name] = attrs.get("value") or ("on" if kind in ("checkbox", "radio") else "")
+        elif tag == "select" and name:
+            self._select = name
+            self.fields[name] = ""
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.fields[self._select] = attrs.get("value", "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.fields[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "form" and self.found:
+            self.done = True
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea and not self.done:
+            # A browser drops the newline that follows <textarea>.
+            text = data[1:] if not self.fields[self._textarea] and data.startswith("\n") else data
+            self.fields[self._textarea] += text
+
+
+def read_form(html, *, form_id=None, action=None):
+    """A page's form (the one with `form_id`, or the first whose action holds `action`) as `(action, fields)`:
+    where it is sent (empty: the page's own address) and what a browser would send from it left as it is, its
+    hidden fields (the CSRF token among them), filled-in values, checked boxes and selected options. Files and
+    buttons are the caller's to add."""
+    reader = _FormReader(form_id, action)
+    reader.feed(html)
+    if not reader.found:
+        raise AssertionError(f"No form {form_id or action or ''} on the page:\n{html[:2000]}")
+    return reader.form_action, reader.fields
 
 
 def eventually(check, timeout=30, interval=0.1):

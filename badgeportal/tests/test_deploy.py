@@ -24,6 +24,20 @@ def test_the_web_server_the_worker_and_the_beat_each_have_a_unit():
     assert any("celery -A badgeportal beat" in command for command in commands)
 
 
+def test_a_worker_per_queue_group_takes_its_queues_from_the_instance_name():
+    # badgeportal-worker@emails consumes `emails`; the instance name of the other group escapes its commas.
+    [unit] = [unit for unit in UNITS if unit.name == "badgeportal-worker@.service"]
+
+    assert " -Q %I" in service(unit)["Service"]["ExecStart"]
+
+
+def test_the_web_servers_workers_add_up_their_metrics_in_a_directory_emptied_at_each_start():
+    [unit] = [unit for unit in UNITS if unit.name == "badgeportal-web.service"]
+    parsed = service(unit)["Service"]
+
+    assert parsed["Environment"] == f"PROMETHEUS_MULTIPROC_DIR=/run/{parsed['RuntimeDirectory']}"
+
+
 @pytest.mark.parametrize("unit", UNITS, ids=lambda unit: unit.name)
 def test_systemd_restarts_the_process_whatever_ended_it_and_never_gives_up(unit):
     parsed = service(unit)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from outbox.services import outbox_enqueue
 
 from ..models import Award, AwardState, ClaimToken
-from .signals import award_held
+from .signals import award_claimed, award_declined, award_expired, award_held, award_issued, award_revoked
 
 # The outbox kind of the claim email (its renderer: `badges.awards.emails.render_claim_email`).
 CLAIM_EMAIL = "claim"
@@ -63,11 +63,11 @@ def verified_owner_of(email):
 
 
 @transaction.atomic
-def award_issue(*, template, email, name, issued_on=None, expires_on=None):
-    """Award `template` to `email` and queue the claim email.
+def award_issue(*, template, email, name, issued_on=None, expires_on=None, external_id="", send_email=True):
+    """Award `template` to `email` and queue the claim email (unless `send_email` is off).
 
     If the address is already verified on an account the badge goes straight to that
-    wallet, still waiting for acceptance.
+    wallet, still waiting for acceptance. `external_id` is the program's own id for the earner.
     """
     email = normalize_email(email)
     name = normalize_recipient_name(name)
@@ -84,9 +84,22 @@ def award_issue(*, template, email, name, issued_on=None, expires_on=None):
         earner=verified_owner_of(email),
         issued_on=issued_on,
         expires_on=expires_on,
+        external_id=normalize_external_id(external_id),
     )
-    outbox_enqueue(kind=CLAIM_EMAIL, to=email, payload={"award_id": award.pk})
+    if send_email:
+        outbox_enqueue(kind=CLAIM_EMAIL, to=email, payload={"award_id": award.pk})
+    award_issued.send(sender=Award, award=award)
     return award
+
+
+def normalize_external_id(external_id):
+    external_id = (external_id or "").strip()
+    max_length = Award._meta.get_field("external_id").max_length
+    if len(external_id) > max_length:
+        raise ValidationError(f"The earner id is longer than {max_length} characters.", code="external_id_too_long")
+    if any(unicodedata.category(character) == "Cc" for character in external_id):
+        raise ValidationError("The earner id contains a control character; use plain text.", code="external_id_control")
+    return external_id
 
 
 def _refuse_if_anonymised(award):
@@ -200,6 +213,7 @@ def award_claim(*, token_id, user, add_address=False):
     else:
         award.earner = user
         award.save(update_fields=["earner", "updated_at"])
+    award_claimed.send(sender=Award, award=award)
     return award
 
 
@@ -216,11 +230,17 @@ def email_address_verify(*, user, email):
     return awards_attach_for_email(user=user, email=email)
 
 
+@transaction.atomic  # its callers include allauth's signals, sent outside any transaction (sign-up)
 def awards_attach_for_email(*, user, email):
     """Give `user` every pending, unclaimed award sent to `email`. Call only for verified addresses."""
     # A queryset update sends no post_save, so the public cache hears nothing; it needs to: pending awards
     # are never public, and nothing public was cached for them.
-    return Award.objects.pending_for_email(email).update(earner=user, updated_at=timezone.now())
+    awards = list(Award.objects.pending_for_email(email).select_for_update())
+    Award.objects.filter(pk__in=[award.pk for award in awards]).update(earner=user, updated_at=timezone.now())
+    for award in awards:
+        award.earner = user
+        award_claimed.send(sender=Award, award=award)
+    return len(awards)
 
 
 @transaction.atomic
@@ -280,7 +300,9 @@ def award_accept(*, award):
 
 @transaction.atomic
 def award_decline(*, award):
-    return _change_state(award, allowed_from={AwardState.PENDING}, to=AwardState.DECLINED)
+    award = _change_state(award, allowed_from={AwardState.PENDING}, to=AwardState.DECLINED)
+    award_declined.send(sender=Award, award=award)
+    return award
 
 
 @transaction.atomic
@@ -294,13 +316,41 @@ def award_restore(*, award):
     return _change_state(award, allowed_from={AwardState.DECLINED}, to=AwardState.PENDING)
 
 
+@transaction.atomic
 def award_revoke(*, award, reason):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("A reason is required to revoke a badge.", code="reason_required")
+    award.refresh_from_db(from_queryset=Award.objects.select_for_update())
     if award.is_revoked:
         raise ValidationError("This badge is already revoked.", code="already_revoked")
     award.revoked_at = timezone.now()
     award.revocation_reason = reason
     award.save(update_fields=["revoked_at", "revocation_reason", "updated_at"])
+    award_revoked.send(sender=Award, award=award)
     return award
+
+
+def awards_expiry_announce(*, today=None, batch=500):
+    """Announce (`award_expired`) every award whose expiry date has passed, once per award.
+
+    Run by beat; safe to run twice at once: rows are locked with SKIP LOCKED and marked in the same
+    transaction that sends the signal. Revoked badges were announced when revoked. Returns the count.
+    """
+    today = today or timezone.localdate()
+    announced = 0
+    while True:
+        with transaction.atomic():
+            awards = list(
+                Award.objects.filter(expires_on__lt=today, expiry_announced_at__isnull=True, revoked_at__isnull=True)
+                .select_for_update(skip_locked=True)
+                .order_by("pk")[:batch]
+            )
+            if not awards:
+                return announced
+            now = timezone.now()
+            Award.objects.filter(pk__in=[award.pk for award in awards]).update(expiry_announced_at=now)
+            for award in awards:
+                award.expiry_announced_at = now
+                award_expired.send(sender=Award, award=award)
+        announced += len(awards)

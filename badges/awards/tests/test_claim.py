@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import PASSWORD, UserFactory
-from badges.awards.services import award_issue, award_revoke, claim_token_create
+from badges.awards.services import award_issue, award_revoke, awards_attach_for_email, claim_token_create
 from badges.models import AwardState, ClaimToken
 from badges.tests.factories import AwardFactory, BadgeTemplateFactory
 from outbox.models import OutboxEmail
@@ -374,3 +374,16 @@ def test_the_claim_form_needs_a_csrf_token(award, claim_url):
     response = client.post(claim_url, {"action": "signup"})
 
     assert response.status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_awards_are_collected_outside_a_transaction_as_allauths_sign_up_signal_calls_it():
+    # On PostgreSQL (make test-integration) locking the awards outside a transaction is an error: a sign-up
+    # through a claim link answered 500. The other tests run inside the test's transaction and cannot tell.
+    award = AwardFactory(recipient_email="lin@example.com")
+    user = UserFactory(email="lin@example.com")
+
+    assert awards_attach_for_email(user=user, email="lin@example.com") == 1
+
+    award.refresh_from_db()
+    assert award.earner == user

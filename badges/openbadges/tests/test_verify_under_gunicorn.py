@@ -5,54 +5,24 @@ held both workers, each waiting for a worker to answer its own fetch: both timed
 badge as unverifiable, and every other request waited behind them.
 """
 
-import os
-import socket
-import subprocess
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from badges.tests.factories import AcceptedAwardFactory
-from bench.gunicorn_server import start_server
-from conftest import require_service
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _database_url():
-    db = connection.settings_dict
-    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
-def gunicorn_site(settings):
-    if connection.vendor != "postgresql":
-        require_service("PostgreSQL: gunicorn's workers read the test's rows (set DATABASE_URL=postgres://...)")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
+def gunicorn_site(settings, web_processes):
     # DEBUG serves the page's static files without `collectstatic`; the cache is each worker's own.
-    env = {**os.environ, "DATABASE_URL": _database_url(), "SITE_URL": url, "DEBUG": "True", "REDIS_URL": ""}
-    server = start_server(port, env)
-    settings.SITE_URL = url
-    yield url
-    server.terminate()
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:  # a worker stuck past gunicorn's graceful stop on a loaded machine
-        server.kill()
-        server.wait()
+    server = web_processes(REDIS_URL="")
+    settings.SITE_URL = server.url
+    return server.url
 
 
 def _timed_get(url):
