@@ -320,6 +320,8 @@ VERIFY_RATE_LIMIT = env("VERIFY_RATE_LIMIT", default="20/m")
 VERIFY_FETCH_TIMEOUT = env.float("VERIFY_FETCH_TIMEOUT", default=3.0)
 VERIFY_FETCH_MAX_BYTES = env.int("VERIFY_FETCH_MAX_BYTES", default=1024 * 1024)
 VERIFY_FETCH_ALLOW_PRIVATE = env.list("VERIFY_FETCH_ALLOW_PRIVATE", default=[])
+# Transcript and certificate PDFs drawn per client address: each costs 0.1-0.4 s of CPU (bench/pdf/run.py).
+PDF_RATE_LIMIT = env("PDF_RATE_LIMIT", default="30/m")
 
 # Who is emailed when a support request arrives (comma-separated); empty: every active staff member.
 SUPPORT_NOTIFY_EMAILS = env.list("SUPPORT_NOTIFY_EMAILS", default=[])

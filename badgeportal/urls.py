@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("badges.awards.urls")),
     path("", include("badges.public.urls")),
+    path("", include("badges.transcripts.urls")),
     path("", include("badges.sharing.urls")),
     path("", include("badges.catalog.urls")),
     path("", include("badges.reminders.urls")),

@@ -52,3 +52,39 @@ def wage_chart(wage):
         "summary": summary,
         "has_top_coded": any(row["top_coded"] for row in rows),
     }
+
+
+# The postings-over-time chart on the Jobs tab: a row a period, its label on the left, the count after the bar.
+# Drawn 320 units wide, like the wage chart, so its 14-unit text stays at least 12 px on a 390 px phone.
+POSTINGS_LABEL_WIDTH, POSTINGS_VALUE_WIDTH, POSTINGS_ROW, POSTINGS_BAR = 76, 44, 26, 16
+
+
+def postings_chart(periods, grain):
+    """Bars for [(label, first day, count)], the longest scaled to the space there is."""
+    scale = max((count for _label, _day, count in periods), default=0) or 1
+    bar_area = WIDTH - POSTINGS_LABEL_WIDTH - POSTINGS_VALUE_WIDTH
+    rows = []
+    for index, (label, _day, count) in enumerate(periods):
+        top = index * POSTINGS_ROW
+        width = round(bar_area * count / scale)
+        rows.append(
+            {
+                "label": label,
+                "count": count,
+                "y": top + (POSTINGS_ROW - POSTINGS_BAR) // 2,
+                "text_y": top + POSTINGS_ROW // 2 + 5,
+                "width": width,
+                "text_x": POSTINGS_LABEL_WIDTH + width + 6,
+            }
+        )
+    unit = "year" if grain == "year" else "month"
+    summary = "; ".join(f"{row['label']}: {row['count']}" for row in rows if row["count"])
+    return {
+        "rows": rows,
+        "width": WIDTH,
+        "height": POSTINGS_ROW * len(rows),
+        "bar_x": POSTINGS_LABEL_WIDTH,
+        "bar_height": POSTINGS_BAR,
+        "unit": unit,
+        "summary": f"Postings published per {unit}: {summary or 'none'}.",
+    }

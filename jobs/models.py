@@ -263,3 +263,20 @@ class MarketSalary(models.Model):
 
     def __str__(self):
         return f"{self.certification} {self.region or 'overall'}"
+
+
+class MarketInsight(models.Model):
+    """The market for one certification's open postings, as the Jobs tab shows it: postings per month, the top
+    employers and places, the sources and when the data was fetched. Computed by the database when the
+    certification's postings are refreshed (`jobs.services.market_insight_recompute`), so the tab reads one
+    row however many postings there are; `data` is what `jobs.insight.market_insight_compute` returns."""
+
+    certification = models.OneToOneField(Certification, on_delete=models.CASCADE, related_name="market_insight")
+    data = models.JSONField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["certification"]
+
+    def __str__(self):
+        return f"{self.certification} market insight"

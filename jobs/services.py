@@ -1,4 +1,4 @@
-"""Refreshing job postings and the market salary figures derived from them."""
+"""Refreshing job postings and the market figures derived from them (salaries, the Jobs tab's insight)."""
 
 import logging
 import statistics
@@ -12,11 +12,13 @@ from django.utils import timezone
 
 from badges.models import Award, Certification
 
+from .insight import market_insight_compute
 from .matching import annualise, occupation_codes_for, region_of, tidy_locations
 from .models import (
     CertificationRefresh,
     JobPosting,
     JobSource,
+    MarketInsight,
     MarketSalary,
     Occupation,
     PostingStatus,
@@ -125,6 +127,7 @@ def _store(*, certification, source, result):
         .update(status=PostingStatus.CLOSED, closed_at=now)
     )
     market_salaries_recompute(certification=certification, now=now)
+    market_insight_recompute(certification=certification, now=now)
     CertificationRefresh.objects.update_or_create(
         certification=certification, source=source, defaults={"refreshed_at": now, "status": "ok", "error": ""}
     )
@@ -209,6 +212,15 @@ def market_salaries_recompute(*, certification, now=None):
             },
         )
     MarketSalary.objects.filter(certification=certification).exclude(region__in=kept).delete()
+
+
+def market_insight_recompute(*, certification, now=None):
+    """Store the Jobs tab's market insight for `certification`'s open postings (see `jobs.insight`)."""
+    postings = JobPosting.objects.filter(certifications=certification, status=PostingStatus.OPEN)
+    MarketInsight.objects.update_or_create(
+        certification=certification,
+        defaults={"data": market_insight_compute(postings), "computed_at": now or timezone.now()},
+    )
 
 
 def jobs_source_run(*, source, certifications=None):

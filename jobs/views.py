@@ -11,11 +11,13 @@ from badges.models import Award, Certification
 
 from .charts import wage_chart
 from .forms import JobSearchForm
+from .insight import market_insight
 from .models import (
     NYC_ORIGIN,
     CertificationOccupation,
     JobPosting,
     JobSource,
+    MarketInsight,
     MarketSalary,
     OccupationProjection,
     OccupationWage,
@@ -91,10 +93,16 @@ def award_jobs(request, public_id):
     if not award.is_held:
         return _unlock_page(request, award, "jobs")
     form = JobSearchForm(request.GET or None)
-    postings = postings_filter(postings_for_certifications(certification_ids_for(award.template)), **form.filters())
+    certification_ids = certification_ids_for(award.template)
+    postings = postings_filter(postings_for_certifications(certification_ids), **form.filters())
     listing = _listing(request, postings.defer("description").annotate(is_saved=_saved_flag(request.user)))
+    # The whole market, whatever the search: stored at refresh time. Kept per certification, as the market
+    # salaries are: an exam badge shows its first certification's.
+    stored = MarketInsight.objects.filter(certification_id__in=certification_ids[:1]).first()
     context = {
         "award": award,
+        "insight": market_insight(stored),
+        "insight_pending": stored is None,
         "form": form,
         "tab": "jobs",
         "query": _query(request),

@@ -69,6 +69,7 @@ def _pages(world):
         reverse("award_public", args=[award.public_id]),
         reverse("award_verify", args=[award.public_id]),
         reverse("profile_public", args=[earner.public_id]),
+        reverse("transcript", args=[earner.public_id]),
         reverse("profile_settings"),
         reverse("catalog_eligible"),
         reverse("issuer_detail", args=[template.issuer.slug]),

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from ..catalog.pathways import next_steps
 from ..models import AwardState
 from ..sharing.context import privacy_panel_context, share_panel_context
 from ..sharing.forms import ShareEmailForm
@@ -139,6 +140,7 @@ def wallet_award(request, public_id):
         "share_invite": request.session.pop(SHARE_INVITE_SESSION_KEY, None) == str(award.public_id),
         **share_panel_context(award, profile_public=request.user.profile_public),
         **privacy_panel_context(award, profile_public=request.user.profile_public),
+        "next_steps": next_steps(award.template, request.user) if award.is_held else None,
     }
     return render(request, "badges/wallet_award.html", context)
 

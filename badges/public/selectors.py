@@ -29,7 +29,7 @@ def visible_award_or_404(user, public_id):
     return get_object_or_404(awards.select_related(*PAGE_RELATED), public_id=public_id)
 
 
-def _profile_lookup(key):
+def profile_lookup(key):
     """A profile address names a handle, or, in links older than it, the earner's public id."""
     try:
         return {"public_id": uuid.UUID(key)}
@@ -40,7 +40,7 @@ def _profile_lookup(key):
 def profile_person_or_404(user, key):
     """The earner a profile address names, if `user` may see them: anyone, while the profile is public and
     the account active; its owner always. 404 otherwise, saying nothing of a private profile's handle."""
-    lookup = _profile_lookup(key)
+    lookup = profile_lookup(key)
     if user.is_authenticated and all(getattr(user, field) == value for field, value in lookup.items()):
         return user
     return get_object_or_404(User, profile_public=True, is_active=True, **lookup)

@@ -160,13 +160,14 @@ def test_query_count_does_not_grow_with_the_postings(client, award, django_asser
     client.force_login(award.earner)
     url = reverse("award_jobs", args=[award.public_id])
     _posting(award)
-    # session, user, award, any current?, count, page (the saved flag is a subquery), any older?
-    with django_assert_num_queries(7):
+    # session, user, award, any current?, count, page (the saved flag is a subquery), any older?, the stored
+    # market insight
+    with django_assert_num_queries(8):
         client.get(url, {"keyword": "engineer", "location": "seattle", "min_salary": "1000"})
     for _ in range(30):
         _posting(award)
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(url, {"keyword": "engineer", "location": "seattle", "min_salary": "1000"})
 
     assert len(_titles(response)) == 20 and response.context["page"].paginator.count == 31
@@ -176,13 +177,13 @@ def test_query_count_of_the_older_sample_does_not_grow_with_the_postings(client,
     client.force_login(award.earner)
     url = reverse("award_jobs", args=[award.public_id])
     _posting(award, posted_on=date(2018, 5, 1))
-    # session, user, award, count, page, date range
-    with django_assert_num_queries(6):
+    # session, user, award, count, page, date range, the stored market insight
+    with django_assert_num_queries(7):
         client.get(url, {"age": "older"})
     for _ in range(30):
         _posting(award, posted_on=date(2018, 5, 1))
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(url, {"age": "older"})
 
     assert len(_titles(response)) == 20

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jobs', '0002_sources_and_search_index'),
+        ('jobs', '0003_marketinsight'),
     ]
 
     operations = [
