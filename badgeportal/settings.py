@@ -147,6 +147,11 @@ OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=900)
 OUTBOX_FAIL_AFTER_SECONDS = env.float("OUTBOX_FAIL_AFTER_SECONDS", default=3 * 24 * 3600)
 OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=60)
 
+# Award imports (badges/imports): the largest file and the most rows one import takes. The upload page is
+# the one request allowed past MAX_REQUEST_BYTES, up to AWARD_IMPORT_MAX_BYTES (README, "Importing awards").
+AWARD_IMPORT_MAX_BYTES = env.int("AWARD_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+AWARD_IMPORT_MAX_ROWS = env.int("AWARD_IMPORT_MAX_ROWS", default=100_000)
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 if REDIS_URL:
     # kombu's Redis transport with a fix for the worker exiting when Redis drops (badgeportal/broker.py).
@@ -163,8 +168,9 @@ CELERY_TIMEZONE = "UTC"
 CELERY_TASK_QUEUES = [Queue(name) for name in ("default", "emails", "imports", "webhooks", "jobs")]
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Task modules inside an app's sub-packages, which `autodiscover_tasks()` (it looks for `<app>.tasks`) misses.
-CELERY_IMPORTS = ["badges.awards.tasks"]
+CELERY_IMPORTS = ["badges.awards.tasks", "badges.imports.tasks"]
 CELERY_TASK_ROUTES = {
+    "badges.imports.tasks.*": {"queue": "imports"},
     "outbox.tasks.*": {"queue": "emails"},
     "jobs.tasks.*": {"queue": "jobs"},
 }
@@ -182,6 +188,7 @@ CELERY_BEAT_SCHEDULE = {
     "jobs-tick": {"task": "jobs.tasks.jobs_tick", "schedule": 60.0},
     "data-exports-purge": {"task": "accounts.tasks.data_exports_purge", "schedule": 3600.0},
     "awards-expiry-sweep": {"task": "badges.awards.tasks.awards_expiry_sweep", "schedule": 3600.0},
+    "award-imports-resume": {"task": "badges.imports.tasks.award_imports_resume", "schedule": 60.0},
 }
 
 AUTH_USER_MODEL = "accounts.User"
