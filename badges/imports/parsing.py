@@ -6,6 +6,7 @@ Excel is the usual source, so its exports must just work: UTF-8 with or without 
 """
 
 import csv
+import functools
 import io
 import re
 import unicodedata
@@ -189,9 +190,14 @@ def map_header(cells):
     return columns
 
 
+DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
+
+
+# The rows of an import share a handful of dates (one exam window): each is read once.
+@functools.lru_cache(maxsize=4096)
 def parse_date(text):
     text = text.strip()
-    match = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?", text)
+    match = DATE.fullmatch(text)
     if not match:
         raise ValidationError(f"“{text[:40]}” is not a date; use YYYY-MM-DD.", code="bad_date")
     try:
@@ -226,12 +232,12 @@ def plan_file(data, *, encoding="", check_existing=True):
     width = len(first[1])
     templates = _Templates()
     first_line_of = {}
+    max_rows = settings.AWARD_IMPORT_MAX_ROWS
     for line, cells in rows:
         plan.rows += 1
-        if plan.rows > settings.AWARD_IMPORT_MAX_ROWS:
+        if plan.rows > max_rows:
             raise ImportFileError(
-                f"The file has more than {settings.AWARD_IMPORT_MAX_ROWS:,} rows; split it into several files.",
-                code="too_many_rows",
+                f"The file has more than {max_rows:,} rows; split it into several files.", code="too_many_rows"
             )
         item = _check_row(line, cells, columns, width, templates, plan.problems)
         if item is None:
@@ -261,11 +267,6 @@ def _note_existing(plan, batch=1000):
     plan.duplicates.sort(key=lambda problem: problem.line)
 
 
-def _cell(cells, columns, column):
-    index = columns.get(column)
-    return cells[index].strip() if index is not None and index < len(cells) else ""
-
-
 def _check_row(line, cells, columns, width, templates, problems):
     """The row's checked item, or None after adding its problems to `problems`."""
     found = []
@@ -275,11 +276,13 @@ def _check_row(line, cells, columns, width, templates, problems):
 
     if any(cell.strip() for cell in cells[width:]):
         problem("", "", f"the row has {len(cells)} values but the header names {width} columns")
-    values = {column: _cell(cells, columns, column) for column in COLUMNS}
-    for column, value in values.items():
+    values = dict.fromkeys(COLUMNS, "")
+    for column, index in columns.items():
+        value = cells[index].strip() if index < len(cells) else ""
         if len(value) > MAX_CELL:
             problem(column, value, f"the value is longer than {MAX_CELL} characters")
-            values[column] = ""
+            value = ""
+        values[column] = value
     if "name" not in columns or (not values["name"] and (values["first_name"] or values["last_name"])):
         values["name"] = f"{values['first_name']} {values['last_name']}".strip()
     for column in ("template", "email", "name", "issued_on"):

@@ -132,7 +132,6 @@ def _run(import_id, progress):
     # The file holds earners' names and addresses, now in their awards: keep no second copy.
     award_import.data = b""
     award_import.save(update_fields=["report", "created", "skipped", "failed", "state", "finished_at", "data"])
-    report(len(plan.items))
     return award_import
 
 
