@@ -135,11 +135,13 @@ def _run(import_id, progress):
     return award_import
 
 
-def award_imports_resume(*, older_than_seconds=60):
+def award_imports_resume(*, older_than_seconds=None):
     """Queue again the imports confirmed but not finished: their task may have been lost (Redis down at
     confirmation) or its worker killed. One still running holds its row's lock and the new task leaves."""
     from .tasks import award_import_run_task
 
+    if older_than_seconds is None:
+        older_than_seconds = settings.AWARD_IMPORT_RESUME_SECONDS
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     stalled = AwardImport.objects.filter(
         state__in=[ImportState.QUEUED, ImportState.RUNNING], confirmed_at__lte=cutoff
