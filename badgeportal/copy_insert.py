@@ -62,7 +62,9 @@ def copy_insert(model, objs):
             copy.write_row(values)
     if connection.queries_logged:
         # Counted like any other query (django_assert_num_queries, the debug toolbar).
-        connection.queries_log.append({"sql": f"{sql} -- {len(objs)} rows", "time": f"{time.monotonic() - started:.3f}"})
+        connection.queries_log.append(
+            {"sql": f"{sql} -- {len(objs)} rows", "time": f"{time.monotonic() - started:.3f}"}
+        )
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias

@@ -58,9 +58,7 @@ def normalize_evidence_url(url):
     return url
 
 
-def award_item_build(
-    *, template, email, name, issued_on, expires_on=None, external_id="", evidence_url="", ref=None
-):
+def award_item_build(*, template, email, name, issued_on, expires_on=None, external_id="", evidence_url="", ref=None):
     """Check one award as `award_issue` would; raise a ValidationError listing every problem found."""
     problems = []
     values = {}

@@ -108,9 +108,7 @@ def decode(data, encoding=""):
             code="bad_encoding",
         ) from None
     if _looks_binary(text):
-        raise ImportFileError(
-            f"This is not a text file (a CSV or tab-separated export). {SAVE_AS_CSV}", code="binary"
-        )
+        raise ImportFileError(f"This is not a text file (a CSV or tab-separated export). {SAVE_AS_CSV}", code="binary")
     return text.lstrip("\ufeff"), encoding.removesuffix("-sig")
 
 
@@ -184,9 +182,7 @@ def map_header(cells):
         problems.append("missing column" + ("s " if len(missing) > 1 else " ") + ", ".join(missing))
     if problems:
         known = ", ".join(aliases[0] for aliases in COLUMNS.values())
-        raise ImportFileError(
-            f"Line 1 (the header): {'; '.join(problems)}. The columns are: {known}.", code="header"
-        )
+        raise ImportFileError(f"Line 1 (the header): {'; '.join(problems)}. The columns are: {known}.", code="header")
     return columns
 
 

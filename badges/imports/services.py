@@ -102,9 +102,7 @@ def award_import_run(*, import_id, progress=None):
 @transaction.atomic
 def _run(import_id, progress):
     award_import = (
-        AwardImport.objects.select_for_update(skip_locked=True)
-        .filter(pk=import_id, state=ImportState.RUNNING)
-        .first()
+        AwardImport.objects.select_for_update(skip_locked=True).filter(pk=import_id, state=ImportState.RUNNING).first()
     )
     if award_import is None:
         return None
@@ -149,4 +147,3 @@ def award_imports_resume(*, older_than_seconds=None):
     for import_id in stalled:
         award_import_run_task.delay(import_id)
     return len(stalled)
-

@@ -123,9 +123,9 @@ def raw_copy(data):
     started = time.monotonic()
     from django.db import transaction
 
-    with transaction.atomic(), connection.cursor() as cursor:
-        with cursor.cursor.copy("COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
-            copy.write(data)
+    sql = "COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)"
+    with transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        copy.write(data)
     seconds = time.monotonic() - started
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE bench_copy")

@@ -11,7 +11,7 @@ from accounts.tests.factories import UserFactory
 from badges.models import Award, AwardImport, ImportState
 from outbox.models import OutboxEmail
 
-from .helpers import csv_bytes, fixture, templates  # noqa: F401  (fixture)
+from .helpers import csv_bytes, fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_staff_without_two_factor_authentication_are_sent_to_set_it_up(client):
     assert client.get(ADD).status_code == 302
 
 
-def test_an_upload_shows_a_preview_and_writes_no_award(staff, templates, django_capture_on_commit_callbacks):  # noqa: F811
+def test_an_upload_shows_a_preview_and_writes_no_award(staff, templates, django_capture_on_commit_callbacks):
     data = csv_bytes(
         "AZ-900,ana@example.com,Ana Ruiz,2026-11-02",
         "AZ-900,ana@example.com,Ana Ruiz,2026-11-02",
@@ -83,7 +83,7 @@ def test_an_upload_shows_a_preview_and_writes_no_award(staff, templates, django_
         ("header_only.csv", "The file has a header but no rows."),
     ],
 )
-def test_a_file_that_cannot_be_imported_is_refused_on_the_form(staff, templates, name, message):  # noqa: F811
+def test_a_file_that_cannot_be_imported_is_refused_on_the_form(staff, templates, name, message):
     response = upload(staff, fixture(name), name=name)
 
     assert response.status_code == 200
@@ -100,7 +100,7 @@ def test_a_file_over_the_import_cap_is_refused_with_its_own_message(staff, setti
     assert "The file is larger than" in response.text
 
 
-def test_the_upload_page_alone_takes_more_than_the_site_wide_request_cap(staff, templates, settings):  # noqa: F811
+def test_the_upload_page_alone_takes_more_than_the_site_wide_request_cap(staff, templates, settings):
     settings.MAX_REQUEST_BYTES = 2000
     rows = [f"AZ-900,e{n}@example.com,Earner {n},2026-11-02" for n in range(100)]
 
@@ -118,7 +118,7 @@ def test_a_body_over_the_import_cap_is_refused_before_it_is_read(staff, settings
     assert "The file is larger than" in response.text
 
 
-def test_confirming_imports_once_however_often_it_is_sent(staff, templates, django_capture_on_commit_callbacks):  # noqa: F811
+def test_confirming_imports_once_however_often_it_is_sent(staff, templates, django_capture_on_commit_callbacks):
     upload(staff, csv_bytes("AZ-900,ana@example.com,Ana Ruiz,2026-11-02", "AZ-900,bo@example.com,Bo,2026-11-02"))
     award_import = AwardImport.objects.get()
 
@@ -134,7 +134,7 @@ def test_confirming_imports_once_however_often_it_is_sent(staff, templates, djan
     assert "already confirmed" in staff.get(reverse("admin:badges_awardimport_result", args=[award_import.pk])).text
 
 
-def test_the_result_page_gives_counts_time_and_links(staff, templates, django_capture_on_commit_callbacks):  # noqa: F811
+def test_the_result_page_gives_counts_time_and_links(staff, templates, django_capture_on_commit_callbacks):
     upload(staff, csv_bytes("AZ-900,ana@example.com,Ana Ruiz,2026-11-02", "AZ-900,bad,Bad,2026-11-02"))
     award_import = AwardImport.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
@@ -151,7 +151,7 @@ def test_the_result_page_gives_counts_time_and_links(staff, templates, django_ca
     assert reverse("admin:badges_awardimport_report", args=[award_import.pk]) in listing
 
 
-def test_the_progress_page_has_a_bar_that_updates_with_or_without_javascript(staff, templates):  # noqa: F811
+def test_the_progress_page_has_a_bar_that_updates_with_or_without_javascript(staff, templates):
     upload(staff, csv_bytes("AZ-900,ana@example.com,Ana Ruiz,2026-11-02"))
     award_import = AwardImport.objects.get()
     AwardImport.objects.filter(pk=award_import.pk).update(state=ImportState.RUNNING)
@@ -165,14 +165,14 @@ def test_the_progress_page_has_a_bar_that_updates_with_or_without_javascript(sta
     assert status == {"state": "running", "done": 0, "total": 1}
 
 
-def test_the_problem_report_neutralises_formulas(staff, templates):  # noqa: F811
+def test_the_problem_report_neutralises_formulas(staff, templates):
     rows = [
-        "AZ-900,=HYPERLINK(\"http://evil.example\"),A,2026-11-02",
+        'AZ-900,=HYPERLINK("http://evil.example"),A,2026-11-02',
         "AZ-900,+1@x,B,2026-11-02",
         "AZ-900,-2@x,C,2026-11-02",
         "AZ-900,@SUM(A1),D,2026-11-02",
-        '"=cmd|\' /C calc\'!A0",e@example.com,E,2026-11-02',
-        "AZ-900,\"\tf@x\",F,2026-11-02",
+        "\"=cmd|' /C calc'!A0\",e@example.com,E,2026-11-02",
+        'AZ-900,"\tf@x",F,2026-11-02',
     ]
     upload(staff, csv_bytes(*rows))
     award_import = AwardImport.objects.get()
@@ -183,11 +183,11 @@ def test_the_problem_report_neutralises_formulas(staff, templates):  # noqa: F81
     assert "attachment" in response["Content-Disposition"]
     cells = [cell for row in csv.reader(io.StringIO(response.content.decode())) for cell in row]
     assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
-    assert "'=HYPERLINK(\"http://evil.example\")" in cells
+    assert '\'=HYPERLINK("http://evil.example")' in cells
     assert "'=cmd|' /C calc'!A0" in cells
 
 
-def test_an_import_is_shown_only_to_staff(client, templates):  # noqa: F811
+def test_an_import_is_shown_only_to_staff(client, templates):
     client.force_login(UserFactory())
     award_import = AwardImport.objects.create(file_name="a.csv", data=b"")
 

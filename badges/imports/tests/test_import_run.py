@@ -10,7 +10,7 @@ from badges.models import Award, AwardImport, ImportState
 from badges.tests.factories import AwardFactory
 from outbox.models import OutboxEmail
 
-from .helpers import csv_bytes, templates  # noqa: F401  (fixture)
+from .helpers import csv_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def confirmed(data, **options):
     return award_import
 
 
-def test_a_crash_mid_way_leaves_no_partial_import_and_the_import_says_why(templates):  # noqa: F811
+def test_a_crash_mid_way_leaves_no_partial_import_and_the_import_says_why(templates):
     award_import = confirmed(csv_bytes(*rows(2500)))
     batches = []
 
@@ -48,7 +48,7 @@ def test_a_crash_mid_way_leaves_no_partial_import_and_the_import_says_why(templa
     assert "killed mid-way" in award_import.failure
 
 
-def test_an_import_left_running_by_a_dead_worker_runs_again_from_the_start_once(templates):  # noqa: F811
+def test_an_import_left_running_by_a_dead_worker_runs_again_from_the_start_once(templates):
     award_import = confirmed(csv_bytes(*rows(3)))
     # The worker marked it running, then died: its transaction with the awards rolled back.
     AwardImport.objects.filter(pk=award_import.pk).update(state=ImportState.RUNNING)
@@ -59,7 +59,7 @@ def test_an_import_left_running_by_a_dead_worker_runs_again_from_the_start_once(
     assert Award.objects.count() == OutboxEmail.objects.count() == 3
 
 
-def test_the_beat_queues_again_imports_whose_task_was_lost(templates, django_capture_on_commit_callbacks):  # noqa: F811
+def test_the_beat_queues_again_imports_whose_task_was_lost(templates, django_capture_on_commit_callbacks):
     award_import = confirmed(csv_bytes(*rows(2)))  # confirmed, but its task never reached a worker
     assert award_imports_resume(older_than_seconds=60) == 0  # too recent: its task may still come
 
@@ -69,7 +69,7 @@ def test_the_beat_queues_again_imports_whose_task_was_lost(templates, django_cap
     assert (award_import.state, award_import.created) == (ImportState.DONE, 2)
 
 
-def test_duplicate_policies_at_run_time(templates):  # noqa: F811
+def test_duplicate_policies_at_run_time(templates):
     AwardFactory(template=templates[0], recipient_email="earner0@example.com")
     data = csv_bytes(*rows(3), rows(1, start=1)[0])
 
@@ -81,20 +81,20 @@ def test_duplicate_policies_at_run_time(templates):  # noqa: F811
     assert (allow.created, allow.skipped) == (4, 0)
 
 
-def test_an_import_without_email_writes_no_outbox_row(templates):  # noqa: F811
+def test_an_import_without_email_writes_no_outbox_row(templates):
     award_import_run(import_id=confirmed(csv_bytes(*rows(3)), send_email=False).pk)
 
     assert Award.objects.count() == 3
     assert not OutboxEmail.objects.exists()
 
 
-def test_the_file_is_not_kept_once_its_awards_exist(templates):  # noqa: F811
+def test_the_file_is_not_kept_once_its_awards_exist(templates):
     award_import = award_import_run(import_id=confirmed(csv_bytes(*rows(1))).pk)
 
     assert bytes(AwardImport.objects.get(pk=award_import.pk).data) == b""
 
 
-def test_a_ten_thousand_row_file_imports(templates):  # noqa: F811
+def test_a_ten_thousand_row_file_imports(templates):
     data = csv_bytes(*rows(10_000))
     seen = []
 

@@ -10,7 +10,7 @@ from badges.imports.services import award_import_confirm, award_import_create
 from badges.models import Award, AwardImport, ImportState
 from outbox.models import OutboxEmail, OutboxState
 
-from .helpers import csv_bytes, templates  # noqa: F401  (fixture)
+from .helpers import csv_bytes
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -18,12 +18,17 @@ ROWS = 2000
 
 
 def import_file(rows):
-    lines = [f"{'AZ-900' if n % 2 else 'cloud-engineer'},earner{n}@example.com,Earner {n},2026-11-02" for n in range(rows)]
+    lines = [
+        f"{'AZ-900' if n % 2 else 'cloud-engineer'},earner{n}@example.com,Earner {n},2026-11-02" for n in range(rows)
+    ]
     return csv_bytes(*lines)
 
 
 def test_every_award_of_an_import_gets_one_email_when_the_worker_dies_mid_drain(
-    worker_processes, smtp_inbox, templates, tmp_path  # noqa: F811
+    worker_processes,
+    smtp_inbox,
+    templates,
+    tmp_path,
 ):
     settings = {
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_inbox.port}",
@@ -54,7 +59,7 @@ def test_every_award_of_an_import_gets_one_email_when_the_worker_dies_mid_drain(
     assert OutboxEmail.objects.in_state(OutboxState.SENT).count() == ROWS
 
 
-def test_an_import_confirmed_while_its_task_was_lost_is_run_by_the_beat(worker_processes, templates, tmp_path):  # noqa: F811
+def test_an_import_confirmed_while_its_task_was_lost_is_run_by_the_beat(worker_processes, templates, tmp_path):
     award_import = award_import_create(file_name="lost.csv", data=import_file(20))
     award_import_confirm(award_import=award_import, queue=False)  # as if Redis had been down at confirmation
     AwardImport.objects.filter(pk=award_import.pk).update(confirmed_at="2026-01-01T00:00Z")
