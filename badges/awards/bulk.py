@@ -17,7 +17,7 @@ from django.db.models.functions import Lower
 
 from badgeportal.copy_insert import copy_insert, ids_reserve, new_instances, supports_copy
 from outbox.models import OutboxEmail
-from outbox.services import outbox_enqueue_many
+from outbox.services import outbox_enqueue_many, outbox_sweep_on_commit
 
 from ..models import Award, BadgeTemplate, DuplicatePolicy
 from .services import CLAIM_EMAIL, add_months, normalize_email, normalize_external_id, normalize_recipient_name
@@ -136,6 +136,8 @@ def awards_issue_many(
         done += _issue_batch(batch, result, seen, send_email, duplicates, award_import)
         if progress:
             progress(done)
+    if send_email and result.created:
+        outbox_sweep_on_commit()  # one for the whole transaction
     return result
 
 
@@ -182,7 +184,7 @@ def _issue_batch(batch, result, seen, send_email, duplicates, award_import):
         Award.objects.bulk_create(awards, batch_size=len(awards))
     if send_email:
         rows = ({"kind": CLAIM_EMAIL, "to": a.recipient_email, "payload": {"award_id": a.pk}} for a in awards)
-        outbox_enqueue_many(emails=new_instances(OutboxEmail, rows))
+        outbox_enqueue_many(emails=new_instances(OutboxEmail, rows), sweep=False)
     awards_issued_in_bulk.send(sender=Award, awards=awards)
     result.created += len(awards)
     result.created_ids += [award.pk for award in awards]
