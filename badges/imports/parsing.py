@@ -16,8 +16,9 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from ..awards.bulk import award_item_build, awards_existing
+from ..awards.bulk import AwardItem, award_item_build, awards_existing
 from ..catalog.selectors import TEMPLATE_REFERENCE_HELP, badge_template_find
+from ..models import BadgeTemplate
 
 # What the encoding menu offers; "" detects.
 ENCODINGS = {"utf-8": "UTF-8", "utf-16": "UTF-16 (Excel “Unicode text”)", "cp1252": "Latin-1 / Windows-1252"}
@@ -329,3 +330,42 @@ _COLUMN_OF_CODE = {
     "evidence_invalid": "evidence_url",
     "expires_before_issue": "expires_on",
 }
+
+
+def items_dump(items):
+    """The checked items as CSV text, for the run to read back without checking every row again."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for item in items:
+        expires_on = item.expires_on.isoformat() if item.expires_on else ""
+        writer.writerow([item.ref, item.template.pk, item.email, item.name, item.issued_on.isoformat(), expires_on,
+                         item.external_id, item.evidence_url])  # fmt: skip
+    return out.getvalue()
+
+
+def items_load(text):
+    """The items `items_dump` wrote, with their templates read in one query."""
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    templates = BadgeTemplate.objects.in_bulk({int(row[1]) for row in rows})
+    if len(templates) < len({row[1] for row in rows}):
+        raise ImportFileError("A badge template named in the file was deleted since the preview; upload it again.")
+    dates = {}
+
+    def day(text):
+        if text not in dates:
+            dates[text] = date.fromisoformat(text) if text else None
+        return dates[text]
+
+    return [
+        AwardItem(
+            template=templates[int(template_id)],
+            email=email,
+            name=name,
+            issued_on=day(issued_on),
+            expires_on=day(expires_on),
+            external_id=external_id,
+            evidence_url=evidence_url,
+            ref=int(line),
+        )
+        for line, template_id, email, name, issued_on, expires_on, external_id, evidence_url in rows
+    ]

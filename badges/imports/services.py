@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from ..awards.bulk import awards_issue_many
 from ..models import AwardImport, DuplicatePolicy, ImportState
-from .parsing import ImportFileError, Problem, plan_file
+from .parsing import ImportFileError, Problem, items_dump, items_load, plan_file
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +48,8 @@ def award_import_create(*, file_name, data, uploaded_by=None, encoding="", dupli
         duplicate_count=duplicate_count,
         error_count=plan.bad_rows,
         report=[problem.as_row() for problem in plan.problems + plan.duplicates],
+        problem_count=len(plan.problems),
+        checked=items_dump(plan.items),
     )
 
 
@@ -106,30 +108,33 @@ def _run(import_id, progress):
     )
     if award_import is None:
         return None
-    plan = plan_file(bytes(award_import.data), encoding=award_import.encoding, check_existing=False)
+    # The rows were checked at upload; the awards' own rules hold again at the insert (constraints, keys).
+    items = items_load(award_import.checked)
+    problems = award_import.report[: award_import.problem_count]
 
     def report(done):
         cache.set(progress_key(import_id), done, timeout=3600)
         if progress:
-            progress(done, len(plan.items))
+            progress(done, len(items))
 
     result = awards_issue_many(
-        items=plan.items,
+        items=items,
         send_email=award_import.send_email,
         duplicates=award_import.duplicates,
         award_import=award_import,
         progress=report,
     )
     skipped = [Problem(item.ref, "recipient email", item.email, "skipped: a duplicate") for item in result.skipped]
-    award_import.report = [problem.as_row() for problem in plan.problems + skipped]
+    award_import.report = problems + [problem.as_row() for problem in skipped]
     award_import.created = result.created
     award_import.skipped = len(result.skipped)
-    award_import.failed = plan.bad_rows
+    award_import.failed = award_import.error_count
     award_import.state = ImportState.DONE
     award_import.finished_at = timezone.now()
     # The file holds earners' names and addresses, now in their awards: keep no second copy.
-    award_import.data = b""
-    award_import.save(update_fields=["report", "created", "skipped", "failed", "state", "finished_at", "data"])
+    award_import.data, award_import.checked = b"", ""
+    fields = ["report", "created", "skipped", "failed", "state", "finished_at", "data", "checked"]
+    award_import.save(update_fields=fields)
     return award_import
 
 
