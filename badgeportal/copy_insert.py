@@ -5,18 +5,72 @@ the field's preparation and the SQL compiler); COPY streams the rows, adapted by
 Other databases (SQLite in the demo and the unit tests) use `bulk_create`.
 """
 
+import json
 import time
 
 from django.db import connections, router
 from django.db.models import FileField
 from django.db.models.base import ModelState
 
-# Field types whose Python values psycopg adapts as they are; any other goes through `get_db_prep_save`.
-PLAIN = {
-    "AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "CharField", "DateField", "DateTimeField",
-    "EmailField", "ForeignKey", "IntegerField", "PositiveIntegerField", "PositiveSmallIntegerField",
-    "SlugField", "SmallIntegerField", "TextField", "URLField", "UUIDField",
-}  # fmt: skip
+NULL = "\\N"
+
+
+def _escape(text):
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
+def _text(value):
+    return NULL if value is None else _escape(value)
+
+
+def _number(value):
+    return NULL if value is None else str(value)
+
+
+def _iso(value):
+    return NULL if value is None else value.isoformat()
+
+
+def _boolean(value):
+    return NULL if value is None else ("t" if value else "f")
+
+
+def _json(field):
+    return lambda value: NULL if value is None else _escape(json.dumps(value, cls=field.encoder))
+
+
+# Each field type's value as COPY's text format writes it.
+TEXT_FORMATS = {
+    **dict.fromkeys(["CharField", "EmailField", "SlugField", "TextField", "URLField"], _text),
+    **dict.fromkeys(
+        [
+            "AutoField",
+            "BigAutoField",
+            "BigIntegerField",
+            "ForeignKey",
+            "IntegerField",
+            "PositiveIntegerField",
+            "PositiveSmallIntegerField",
+            "SmallIntegerField",
+            "UUIDField",
+        ],
+        _number,
+    ),  # fmt: skip
+    "DateField": _iso,
+    "DateTimeField": _iso,
+    "BooleanField": _boolean,
+}
+
+
+def _text_format(field):
+    if field.get_internal_type() == "JSONField":
+        return _json(field)
+    try:
+        return TEXT_FORMATS[field.get_internal_type()]
+    except KeyError:
+        raise TypeError(f"copy_insert cannot write {field.get_internal_type()} ({field}); use bulk_create") from None
 
 
 def supports_copy(model):
@@ -45,21 +99,23 @@ def copy_insert(model, objs):
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             for obj in objs:
                 field.pre_save(obj, add=True)
-    prepare = [
-        None if field.get_internal_type() in PLAIN else (lambda value, f=field: f.get_db_prep_save(value, connection))
-        for field in fields
-    ]
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
+    formats = [_text_format(field) for field in fields]
     started = time.monotonic()
     connection.ensure_connection()
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        # COPY's text format written here: psycopg's write_row adapts value by value, several times slower.
+        attnames = [field.attname for field in fields]
+        lines = []
         for obj in objs:
-            values = [getattr(obj, field.attname) for field in fields]
-            for position, convert in enumerate(prepare):
-                if convert is not None:
-                    values[position] = convert(values[position])
-            copy.write_row(values)
+            values = obj.__dict__
+            lines.append("\t".join([fmt(values[name]) for name, fmt in zip(attnames, formats, strict=True)]))
+            if len(lines) == 1000:
+                copy.write("\n".join(lines) + "\n")
+                lines = []
+        if lines:
+            copy.write("\n".join(lines) + "\n")
     if connection.queries_logged:
         # Counted like any other query (django_assert_num_queries, the debug toolbar).
         connection.queries_log.append(

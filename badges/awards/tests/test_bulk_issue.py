@@ -128,3 +128,17 @@ def test_items_are_checked_with_the_rules_of_a_single_award():
         award_item_build(template=template, email="nope", name="", issued_on=date(2026, 1, 2),
                          expires_on=date(2026, 1, 1))  # fmt: skip
     assert [e.code for e in caught.value.error_list] == ["invalid_email", "name_required", "expires_before_issue"]
+
+
+def test_values_come_back_as_they_were_written():
+    template = BadgeTemplateFactory()
+    odd = award_item_build(template=template, email="o'neil@example.com", name='Ana \\N "Zoë" \\ Ruiz',
+                           issued_on=date(2026, 11, 2), external_id="\\t-1", evidence_url="https://x.example/a\\b")  # fmt: skip
+
+    awards_issue_many(items=[odd])
+
+    award = Award.objects.get()
+    assert (award.recipient_email, award.recipient_name, award.external_id, award.evidence_url) == (
+        "o'neil@example.com", 'Ana \\N "Zoë" \\ Ruiz', "\\t-1", "https://x.example/a\\b")  # fmt: skip
+    assert award.public_id and award.recipient_salt and award.created_at and award.is_public
+    assert OutboxEmail.objects.get().payload == {"award_id": award.pk}
