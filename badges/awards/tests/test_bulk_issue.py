@@ -132,8 +132,14 @@ def test_items_are_checked_with_the_rules_of_a_single_award():
 
 def test_values_come_back_as_they_were_written():
     template = BadgeTemplateFactory()
-    odd = award_item_build(template=template, email="o'neil@example.com", name='Ana \\N "Zoë" \\ Ruiz',
-                           issued_on=date(2026, 11, 2), external_id="\\t-1", evidence_url="https://x.example/a\\b")  # fmt: skip
+    odd = award_item_build(
+        template=template,
+        email="o'neil@example.com",
+        name='Ana \\N "Zoë" \\ Ruiz',
+        issued_on=date(2026, 11, 2),
+        external_id="\\t-1",
+        evidence_url="https://x.example/a\\b",
+    )
 
     awards_issue_many(items=[odd])
 
