@@ -95,8 +95,9 @@ def award_import_run(*, import_id, progress=None):
         return _run(import_id, progress)
     except Exception as error:
         logger.exception("Award import %s failed; nothing of it was written", import_id)
+        reason = " ".join(error.messages) if isinstance(error, ImportFileError) else f"{type(error).__name__}: {error}"
         AwardImport.objects.filter(pk=import_id, state=ImportState.RUNNING).update(
-            state=ImportState.FAILED, failure=f"{type(error).__name__}: {error}"[:2000], finished_at=timezone.now()
+            state=ImportState.FAILED, failure=reason[:2000], finished_at=timezone.now()
         )
         return None
 

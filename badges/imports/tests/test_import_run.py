@@ -105,3 +105,14 @@ def test_a_ten_thousand_row_file_imports(templates):
     assert award_import.created == 10_000
     assert Award.objects.count() == OutboxEmail.objects.count() == 10_000
     assert seen == list(range(1000, 10_001, 1000))
+
+
+def test_a_template_deleted_after_the_preview_fails_the_import_with_a_reason(templates):
+    award_import = confirmed(csv_bytes("cloud-engineer,a@example.com,A,2026-11-02"))
+    templates[1].delete()
+
+    assert award_import_run(import_id=award_import.pk) is None
+
+    award_import.refresh_from_db()
+    assert award_import.state == ImportState.FAILED
+    assert award_import.failure == "A badge template named in the file was deleted since the preview; upload it again."
