@@ -11,6 +11,7 @@ task or by the beat's `award_imports_resume`. A second run at the same time find
 import logging
 from datetime import timedelta
 
+from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -64,6 +65,10 @@ def award_import_confirm(*, award_import, queue=True):
     confirmed = AwardImport.objects.filter(pk=award_import.pk, state=ImportState.PREVIEWED).update(
         state=ImportState.QUEUED, confirmed_at=timezone.now()
     )
+    if confirmed:
+        # A queryset update passes the audit trail by: say who confirmed it here.
+        changes = {"state": [ImportState.PREVIEWED, ImportState.QUEUED]}
+        LogEntry.objects.log_create(award_import, action=LogEntry.Action.UPDATE, changes=changes)
     if confirmed and queue:
         from .tasks import award_import_run_task
 

@@ -193,3 +193,17 @@ def test_an_import_is_shown_only_to_staff(client, templates):
 
     assert page(client, award_import, "report").status_code == 302  # to the admin's sign-in
     assert client.get(ADD).status_code == 302
+
+
+def test_uploads_and_confirmations_are_in_the_audit_trail(staff, admin_user, templates):
+    from auditlog.models import LogEntry
+
+    upload(staff, csv_bytes("AZ-900,ana@example.com,Ana Ruiz,2026-11-02"))
+    award_import = AwardImport.objects.get()
+    confirm(staff, award_import)
+
+    entries = LogEntry.objects.get_for_object(award_import).order_by("timestamp")
+    assert [entry.action for entry in entries][:2] == [LogEntry.Action.CREATE, LogEntry.Action.UPDATE]
+    assert {entries[0].actor, entries[1].actor} == {admin_user}
+    assert entries[1].changes_dict["state"] == ["previewed", "queued"]
+    assert "data" not in entries[0].changes_dict and "checked" not in entries[0].changes_dict
