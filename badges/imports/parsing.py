@@ -254,11 +254,12 @@ def plan_file(data, *, encoding="", check_existing=True):
 
 
 def _note_existing(plan, batch=1000):
+    repeats = {problem.line for problem in plan.duplicates}  # a row is one duplicate, whatever it repeats
     for start in range(0, len(plan.items), batch):
         items = plan.items[start : start + batch]
         existing = awards_existing(item.key for item in items)
         for item in items:
-            if item.key in existing:
+            if item.key in existing and item.ref not in repeats:
                 message = "already holds this badge (not revoked)"
                 plan.duplicates.append(Problem(item.ref, "recipient email", item.email, message))
     plan.duplicates.sort(key=lambda problem: problem.line)

@@ -115,6 +115,7 @@ def test_duplicates_in_the_file_and_already_awarded_are_counted(templates):
         "AZ-900,twice@example.com,Twice,2026-11-02",
         "az-900,TWICE@example.com,Twice Again,2026-11-03",
         "cloud-engineer,twice@example.com,Other Badge,2026-11-03",
+        "AZ-900,held@example.com,Held Again,2026-11-02",
     )
 
     plan = plan_file(data)
@@ -122,6 +123,7 @@ def test_duplicates_in_the_file_and_already_awarded_are_counted(templates):
     assert [(p.line, p.message) for p in plan.duplicates] == [
         (2, "already holds this badge (not revoked)"),
         (5, "repeats line 4"),
+        (7, "repeats line 2"),
     ]
 
 
