@@ -152,6 +152,13 @@ OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=60)
 
 # Public page views are counted in Redis and written to the database this often (badges/public/page_views.py).
 PAGE_VIEWS_FLUSH_SECONDS = env.float("PAGE_VIEWS_FLUSH_SECONDS", default=300)
+# Award imports (badges/imports): the largest file and the most rows one import takes. The upload page is
+# the one request allowed past MAX_REQUEST_BYTES, up to AWARD_IMPORT_MAX_BYTES (README, "Importing awards").
+AWARD_IMPORT_MAX_BYTES = env.int("AWARD_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+AWARD_IMPORT_MAX_ROWS = env.int("AWARD_IMPORT_MAX_ROWS", default=100_000)
+# How often the beat queues again imports confirmed but unfinished (their task lost with Redis, their worker
+# killed); one is taken to be stalled once confirmed that long ago.
+AWARD_IMPORT_RESUME_SECONDS = env.float("AWARD_IMPORT_RESUME_SECONDS", default=60)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 if REDIS_URL:
@@ -169,8 +176,9 @@ CELERY_TIMEZONE = "UTC"
 CELERY_TASK_QUEUES = [Queue(name) for name in ("default", "emails", "imports", "webhooks", "jobs")]
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Task modules inside an app's sub-packages, which `autodiscover_tasks()` (it looks for `<app>.tasks`) misses.
-CELERY_IMPORTS = ["badges.awards.tasks"]
+CELERY_IMPORTS = ["badges.awards.tasks", "badges.imports.tasks"]
 CELERY_TASK_ROUTES = {
+    "badges.imports.tasks.*": {"queue": "imports"},
     "outbox.tasks.*": {"queue": "emails"},
     "jobs.tasks.*": {"queue": "jobs"},
 }
@@ -197,6 +205,10 @@ CELERY_BEAT_SCHEDULE = {
     # goes once (a database constraint), so running often costs a few queries and sends nothing twice.
     "award-reminders-sweep": {"task": "badges.awards.tasks.award_reminders_sweep", "schedule": 3600.0},
     "page-views-flush": {"task": "badges.awards.tasks.page_views_flush_task", "schedule": PAGE_VIEWS_FLUSH_SECONDS},
+    "award-imports-resume": {
+        "task": "badges.imports.tasks.award_imports_resume",
+        "schedule": AWARD_IMPORT_RESUME_SECONDS,
+    },
 }
 
 AUTH_USER_MODEL = "accounts.User"

@@ -19,6 +19,7 @@ from .awards.services import (
 )
 from .catalog.forms import BadgeTemplateAdminForm, CertificationAdminForm, ExamAdminForm
 from .catalog.images import badge_image_renditions_make
+from .imports import admin as imports_admin  # noqa: F401  (registers the award import pages)
 from .models import Award, BadgeTemplate, Certification, ClaimToken, Exam, Issuer, IssuerKey, ReminderOptOut, ShareCount
 from .openbadges.keys import issuer_key_rotate
 
@@ -112,6 +113,7 @@ class AwardAdmin(admin.ModelAdmin):
         ("anonymised_at", admin.EmptyFieldListFilter),
         "template__issuer",
         "issued_on",
+        ("award_import", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["recipient_email", "recipient_name", "public_id", "template__name"]
     date_hierarchy = "issued_on"

@@ -11,6 +11,8 @@ from badgeportal.celery import app
         ("outbox.tasks.outbox_sweep", "emails"),
         ("jobs.tasks.jobs_refresh_task", "jobs"),
         ("jobs.tasks.jobs_tick", "jobs"),
+        ("badges.imports.tasks.award_import_run_task", "imports"),
+        ("badges.imports.tasks.award_imports_resume", "imports"),
         ("anything.else", "default"),
     ],
 )
@@ -26,3 +28,10 @@ def test_every_routed_queue_is_declared_for_workers():
 
     assert routed <= declared
     assert app.conf.task_default_queue in declared
+
+
+def test_task_modules_in_sub_packages_are_imported_by_workers():
+    import badges.imports.tasks  # noqa: F401
+
+    assert "badges.imports.tasks" in app.conf.imports
+    assert "badges.imports.tasks.award_import_run_task" in app.tasks

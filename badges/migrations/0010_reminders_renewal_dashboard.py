@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('badges', '0008_award_external_id_expiry_announced'),
+        ('badges', '0009_award_imports'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
