@@ -1,5 +1,6 @@
 from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import render
 
 from .client_ip import client_ip
@@ -42,6 +43,14 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0  # Django then reads no body at all
         if length > settings.MAX_REQUEST_BYTES:
+            if request.path.startswith("/api/"):
+                # The API answers every error as an RFC 9457 problem (api/problems.py); this one is written
+                # here, as nothing of the API runs before it.
+                limit = settings.MAX_REQUEST_BYTES
+                detail = f"The body is over the {limit} byte cap."
+                problem = {"type": "about:blank", "title": "Content too large", "status": 413,
+                           "code": "too_large", "detail": detail, "errors": []}  # fmt: skip
+                return JsonResponse(problem, status=413, content_type="application/problem+json")
             context = {"limit_mb": settings.MAX_REQUEST_BYTES / (1024 * 1024)}
             return render(request, "413.html", context, status=413)
         return self.get_response(request)

@@ -42,11 +42,16 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "badgeportal",  # the project's own commands (check_services)
     "auditlog",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # the API docs page's scripts and styles, served by us
     "accounts",
     "outbox",
     "badges",
     "jobs",
     "support",
+    "webhooks",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -147,6 +152,49 @@ OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=900)
 OUTBOX_FAIL_AFTER_SECONDS = env.float("OUTBOX_FAIL_AFTER_SECONDS", default=3 * 24 * 3600)
 OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=60)
 
+# Webhooks (webhooks/services.py), delivered from a table like the outbox. A failed delivery is retried after
+# WEBHOOK_RETRY_SECONDS, doubling up to WEBHOOK_RETRY_MAX_SECONDS, for WEBHOOK_FAIL_AFTER_SECONDS (a day); an
+# endpoint failing that long is switched off and staff are emailed. WEBHOOK_TIMEOUT: seconds per attempt.
+WEBHOOK_BATCH_SIZE = env.int("WEBHOOK_BATCH_SIZE", default=50)
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
+WEBHOOK_RETRY_SECONDS = env.float("WEBHOOK_RETRY_SECONDS", default=30)
+WEBHOOK_RETRY_MAX_SECONDS = env.float("WEBHOOK_RETRY_MAX_SECONDS", default=3600)
+WEBHOOK_FAIL_AFTER_SECONDS = env.float("WEBHOOK_FAIL_AFTER_SECONDS", default=24 * 3600)
+WEBHOOK_SWEEP_SECONDS = env.float("WEBHOOK_SWEEP_SECONDS", default=30)
+# Endpoints are https:// only unless WEBHOOK_ALLOW_HTTP (development). Private, loopback and link-local
+# addresses are refused, checked after DNS and at connection time, except the `address:port` pairs listed.
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=False)
+WEBHOOK_ALLOW_PRIVATE = env.list("WEBHOOK_ALLOW_PRIVATE", default=[])
+
+# The issuer API (api/). Requests per API key, counted in the shared cache: API_RATE_LIMIT requests per
+# API_RATE_WINDOW seconds. Idempotency keys are kept API_IDEMPOTENCY_HOURS. A batch holds at most
+# API_BATCH_MAX_ITEMS awards.
+API_RATE_LIMIT = env.int("API_RATE_LIMIT", default=600)
+API_RATE_WINDOW = env.int("API_RATE_WINDOW", default=60)
+API_IDEMPOTENCY_HOURS = env.int("API_IDEMPOTENCY_HOURS", default=24)
+API_BATCH_MAX_ITEMS = env.int("API_BATCH_MAX_ITEMS", default=1000)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiKeyRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SITE_NAME} issuer API",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.document_limits"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 if REDIS_URL:
     # kombu's Redis transport with a fix for the worker exiting when Redis drops (badgeportal/broker.py).
@@ -167,6 +215,7 @@ CELERY_IMPORTS = ["badges.awards.tasks"]
 CELERY_TASK_ROUTES = {
     "outbox.tasks.*": {"queue": "emails"},
     "jobs.tasks.*": {"queue": "jobs"},
+    "webhooks.tasks.*": {"queue": "webhooks"},
 }
 
 # A worker started before Redis (a reboot, systemd starting units in parallel) waits for it.
@@ -182,6 +231,8 @@ CELERY_BEAT_SCHEDULE = {
     "jobs-tick": {"task": "jobs.tasks.jobs_tick", "schedule": 60.0},
     "data-exports-purge": {"task": "accounts.tasks.data_exports_purge", "schedule": 3600.0},
     "awards-expiry-sweep": {"task": "badges.awards.tasks.awards_expiry_sweep", "schedule": 3600.0},
+    "webhooks-sweep": {"task": "webhooks.tasks.webhooks_sweep", "schedule": WEBHOOK_SWEEP_SECONDS},
+    "api-idempotency-purge": {"task": "api.tasks.idempotency_keys_purge", "schedule": 3600.0},
 }
 
 AUTH_USER_MODEL = "accounts.User"

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class WebhooksConfig(AppConfig):
+    name = "webhooks"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from outbox.registry import register
+
+        from . import receivers  # noqa: F401  (turns award signals into deliveries)
+        from .emails import render_endpoint_disabled_email
+        from .models import WebhookEndpoint
+        from .services import ENDPOINT_DISABLED_EMAIL
+
+        register(ENDPOINT_DISABLED_EMAIL, render_endpoint_disabled_email)
+        # Staff register and change endpoints; the secret never enters the trail.
+        auditlog.register(WebhookEndpoint, exclude_fields=["secret_encrypted"])
