@@ -8,14 +8,21 @@ from webhooks.payloads import award_document
 
 
 class StrictSerializer(serializers.Serializer):
-    """Refuses fields it does not know: a misspelt `exernal_id` must not vanish silently."""
+    """Refuses fields it does not know (a misspelt `exernal_id` must not vanish silently) and text fields sent
+    as numbers or booleans (DRF would turn 17 into "17")."""
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
+            problems = {name: ("Unknown field.", "unknown_field") for name in data if name not in self.fields}
+            problems |= {
+                name: ("Must be a string.", "invalid")
+                for name, field in self.fields.items()
+                if isinstance(field, serializers.CharField) and name in data
+                and data[name] is not None and not isinstance(data[name], str)
+            }  # fmt: skip
+            if problems:
                 raise serializers.ValidationError(
-                    {name: [serializers.ErrorDetail("Unknown field.", code="unknown_field")] for name in unknown}
+                    {name: [serializers.ErrorDetail(message, code=code)] for name, (message, code) in problems.items()}
                 )
         return super().to_internal_value(data)
 
