@@ -11,7 +11,7 @@ import os
 import time
 
 from django.conf import settings
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, Sum
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest, multiprocess
@@ -47,6 +47,8 @@ FAMILIES = {
     "badgeportal_outbox_emails": ("Outbox emails by state", ["state"]),
     "badgeportal_outbox_oldest_unsent_seconds": ("Age of the oldest email still waiting to be sent", None),
     "badgeportal_job_refreshes": ("Job data refreshes by their last result", ["status"]),
+    "badgeportal_award_imports": ("Award imports (CSV) by state", ["state"]),
+    "badgeportal_award_import_rows": ("Rows processed by finished award imports, by result", ["result"]),
 }
 
 
@@ -63,7 +65,7 @@ class ProgramCollector:
         return [_family(name) for name in FAMILIES]
 
     def collect(self):
-        from badges.models import Award
+        from badges.models import Award, AwardImport, ImportState
         from jobs.models import CertificationRefresh
         from outbox.models import STATE_Q, OutboxEmail, OutboxState
 
@@ -89,7 +91,17 @@ class ProgramCollector:
         refreshes = _family("badgeportal_job_refreshes")
         for row in CertificationRefresh.objects.values("status").annotate(count=Count("pk")).order_by("status"):
             refreshes.add_metric([row["status"] or "never"], row["count"])
-        return [awards, emails, _family("badgeportal_outbox_oldest_unsent_seconds", age), refreshes]
+
+        imports = _family("badgeportal_award_imports")
+        by_state = dict(AwardImport.objects.values_list("state").annotate(count=Count("pk")).order_by("state"))
+        for state in ImportState.values:
+            imports.add_metric([state], by_state.get(state, 0))
+        rows = _family("badgeportal_award_import_rows")
+        results = ("created", "skipped", "failed")
+        sums = AwardImport.objects.filter(state=ImportState.DONE).aggregate(**{r: Sum(r) for r in results})
+        for result in results:
+            rows.add_metric([result], sums[result] or 0)
+        return [awards, emails, _family("badgeportal_outbox_oldest_unsent_seconds", age), refreshes, imports, rows]
 
 
 if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:

@@ -2,6 +2,7 @@ from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 
 from .client_ip import client_ip
 
@@ -25,6 +26,10 @@ class AuditActorMiddleware(AuditlogMiddleware):
         return client_ip(request)
 
 
+# The multipart envelope and the small fields sent beside an uploaded file.
+FORM_OVERHEAD_BYTES = 64 * 1024
+
+
 class RequestSizeLimitMiddleware:
     """Refuse a request whose declared body is larger than MAX_REQUEST_BYTES before anything reads it.
 
@@ -43,14 +48,29 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0  # Django then reads no body at all
         if length > settings.MAX_REQUEST_BYTES:
-            if request.path.startswith("/api/"):
-                # The API answers every error as an RFC 9457 problem (api/problems.py); this one is written
-                # here, as nothing of the API runs before it.
-                limit = settings.MAX_REQUEST_BYTES
-                detail = f"The body is over the {limit} byte cap."
-                problem = {"type": "about:blank", "title": "Content too large", "status": 413,
-                           "code": "too_large", "detail": detail, "errors": []}  # fmt: skip
-                return JsonResponse(problem, status=413, content_type="application/problem+json")
-            context = {"limit_mb": settings.MAX_REQUEST_BYTES / (1024 * 1024)}
-            return render(request, "413.html", context, status=413)
+            limit, message = self._limit(request)
+            if length > limit:
+                if request.path.startswith("/api/"):
+                    # The API answers every error as an RFC 9457 problem (api/problems.py); this one is written
+                    # here, as nothing of the API runs before it.
+                    detail = f"The body is over the {limit} byte cap."
+                    problem = {"type": "about:blank", "title": "Content too large", "status": 413,
+                               "code": "too_large", "detail": detail, "errors": []}  # fmt: skip
+                    return JsonResponse(problem, status=413, content_type="application/problem+json")
+                context = {"limit_mb": limit / (1024 * 1024), "message": message}
+                return render(request, "413.html", context, status=413)
         return self.get_response(request)
+
+    @staticmethod
+    def _limit(request):
+        """The award import's upload page takes a file of up to AWARD_IMPORT_MAX_BYTES (with room for the
+        form's other fields); every other address MAX_REQUEST_BYTES."""
+        try:
+            view_name = resolve(request.path_info).view_name
+        except Resolver404:
+            view_name = ""
+        if view_name == "admin:badges_awardimport_add":
+            from badges.imports.services import too_large_message
+
+            return settings.AWARD_IMPORT_MAX_BYTES + FORM_OVERHEAD_BYTES, too_large_message()
+        return settings.MAX_REQUEST_BYTES, ""

@@ -195,6 +195,11 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
 
+# Award imports (badges/imports): the largest file and the most rows one import takes. The upload page is
+# the one request allowed past MAX_REQUEST_BYTES, up to AWARD_IMPORT_MAX_BYTES (README, "Importing awards").
+AWARD_IMPORT_MAX_BYTES = env.int("AWARD_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+AWARD_IMPORT_MAX_ROWS = env.int("AWARD_IMPORT_MAX_ROWS", default=100_000)
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 if REDIS_URL:
     # kombu's Redis transport with a fix for the worker exiting when Redis drops (badgeportal/broker.py).
@@ -211,8 +216,9 @@ CELERY_TIMEZONE = "UTC"
 CELERY_TASK_QUEUES = [Queue(name) for name in ("default", "emails", "imports", "webhooks", "jobs")]
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Task modules inside an app's sub-packages, which `autodiscover_tasks()` (it looks for `<app>.tasks`) misses.
-CELERY_IMPORTS = ["badges.awards.tasks"]
+CELERY_IMPORTS = ["badges.awards.tasks", "badges.imports.tasks"]
 CELERY_TASK_ROUTES = {
+    "badges.imports.tasks.*": {"queue": "imports"},
     "outbox.tasks.*": {"queue": "emails"},
     "jobs.tasks.*": {"queue": "jobs"},
     "webhooks.tasks.*": {"queue": "webhooks"},
@@ -233,6 +239,7 @@ CELERY_BEAT_SCHEDULE = {
     "awards-expiry-sweep": {"task": "badges.awards.tasks.awards_expiry_sweep", "schedule": 3600.0},
     "webhooks-sweep": {"task": "webhooks.tasks.webhooks_sweep", "schedule": WEBHOOK_SWEEP_SECONDS},
     "api-idempotency-purge": {"task": "api.tasks.idempotency_keys_purge", "schedule": 3600.0},
+    "award-imports-resume": {"task": "badges.imports.tasks.award_imports_resume", "schedule": 60.0},
 }
 
 AUTH_USER_MODEL = "accounts.User"

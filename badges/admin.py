@@ -14,6 +14,7 @@ from .awards.services import (
 )
 from .catalog.forms import BadgeTemplateAdminForm, CertificationAdminForm, ExamAdminForm
 from .catalog.images import badge_image_renditions_make
+from .imports import admin as imports_admin  # noqa: F401  (registers the award import pages)
 from .models import Award, AwardState, BadgeTemplate, Certification, ClaimToken, Exam, Issuer, IssuerKey, ShareCount
 from .openbadges.keys import issuer_key_rotate
 
@@ -102,6 +103,7 @@ class AwardAdmin(admin.ModelAdmin):
         ("anonymised_at", admin.EmptyFieldListFilter),
         "template__issuer",
         "issued_on",
+        ("award_import", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["recipient_email", "recipient_name", "public_id", "template__name"]
     date_hierarchy = "issued_on"

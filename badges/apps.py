@@ -5,6 +5,8 @@ class BadgesConfig(AppConfig):
     name = "badges"
 
     def ready(self):
+        from auditlog.registry import auditlog
+
         from accounts import personal_data, profile_visibility
         from outbox.registry import register
 
@@ -27,3 +29,5 @@ class BadgesConfig(AppConfig):
             erase=award_data.awards_anonymise,
         )
         profile_visibility.register(profile_going_private_warning)
+        # Who uploaded, confirmed and ran each import; the file and its report are too large for a log entry.
+        auditlog.register(self.get_model("AwardImport"), exclude_fields=["data", "report"])

@@ -242,6 +242,12 @@ class Award(models.Model):
     # The program's own id for the earner (a candidate number), from the import or the API; not unique:
     # one earner holds several badges.
     external_id = models.CharField("earner id", max_length=100, blank=True, default="")
+    # Where the earner's work can be seen (an exam report, a project), from an import; Open Badges `evidence`.
+    evidence_url = models.URLField("evidence URL", max_length=500, blank=True, default="")
+    # The import that created the award, if one did (admin links an import to its awards).
+    award_import = models.ForeignKey(
+        "AwardImport", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="awards"
+    )
     # When `award_expired` was announced for this award (the earner emailed, webhooks sent); a renewal clears it.
     expiry_announced_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Salt for the Open Badges recipient hash; fixed per award so the hash is stable.
@@ -397,3 +403,72 @@ class IssuerKey(models.Model):
     @property
     def is_active(self):
         return self.retired_at is None
+
+
+class ImportState(models.TextChoices):
+    PREVIEWED = "previewed", "waiting for confirmation"
+    QUEUED = "queued", "queued"
+    RUNNING = "running", "running"
+    DONE = "done", "done"
+    FAILED = "failed", "failed"
+
+
+class DuplicatePolicy(models.TextChoices):
+    SKIP = "skip", "Skip: do not award a badge the address already holds (or that repeats in the file)"
+    ALLOW = "allow", "Allow: award it again"
+
+
+class AwardImport(models.Model):
+    """A CSV file of awards uploaded by staff (or given to `import_awards`), its preview and its result.
+
+    The file is kept in the row: the worker that runs the import reads it from the database, on any node.
+    A confirmed import runs once and all at once (`badges.imports.services`): its state moves
+    previewed → queued → running → done (or failed, with nothing written), each step a conditional update.
+    """
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    file_name = models.CharField(max_length=255)
+    data = models.BinaryField(editable=False)
+    encoding = models.CharField(max_length=20, blank=True, help_text="As detected or chosen.")
+    delimiter = models.CharField(max_length=1, blank=True)
+    duplicates = models.CharField(max_length=5, choices=DuplicatePolicy.choices, default=DuplicatePolicy.SKIP)
+    send_email = models.BooleanField("send claim emails", default=True)
+    state = models.CharField(max_length=10, choices=ImportState.choices, default=ImportState.PREVIEWED)
+    # The preview's figures: data rows in the file, awards it would create, duplicates, bad rows.
+    rows_total = models.PositiveIntegerField(default=0)
+    to_create = models.PositiveIntegerField(default=0)
+    duplicate_count = models.PositiveIntegerField("duplicates", default=0)
+    error_count = models.PositiveIntegerField("bad rows", default=0)
+    # The result: awards created, duplicates skipped, bad rows left out.
+    created = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    # [[line, column, value, problem], ...]: the bad rows, then (once run) the duplicates skipped.
+    report = models.JSONField(default=list, blank=True, editable=False)
+    failure = models.TextField(blank=True, help_text="Why the import failed; nothing of it was written.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "award import"
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=ImportState.values), name="award_import_state_known"),
+            models.CheckConstraint(
+                condition=~Q(state=ImportState.DONE) | Q(finished_at__isnull=False), name="award_import_done_has_end"
+            ),
+        ]
+        indexes = [models.Index(fields=["state"], name="award_import_state")]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_state_display()})"
+
+    @property
+    def seconds_taken(self):
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None

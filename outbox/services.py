@@ -51,8 +51,14 @@ def outbox_enqueue_many(*, emails):
 
 
 def _sweep_after_commit():
+    """Queue one sweep when the transaction commits: one per transaction, however many rows it writes (an
+    import of 100,000 awards writes them a batch at a time, and a sweep per batch would flood the queue)."""
     from .tasks import outbox_sweep
 
+    connection = transaction.get_connection()
+    pending = (getattr(callback, "func", None) for _, callback, _ in connection.run_on_commit)
+    if connection.in_atomic_block and outbox_sweep._apply_async_or_log in pending:
+        return
     outbox_sweep.delay_on_commit()
 
 

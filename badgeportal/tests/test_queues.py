@@ -13,6 +13,8 @@ from badgeportal.celery import app
         ("jobs.tasks.jobs_tick", "jobs"),
         ("webhooks.tasks.webhooks_sweep", "webhooks"),
         ("api.tasks.idempotency_keys_purge", "default"),
+        ("badges.imports.tasks.award_import_run_task", "imports"),
+        ("badges.imports.tasks.award_imports_resume", "imports"),
         ("anything.else", "default"),
     ],
 )
@@ -28,3 +30,10 @@ def test_every_routed_queue_is_declared_for_workers():
 
     assert routed <= declared
     assert app.conf.task_default_queue in declared
+
+
+def test_task_modules_in_sub_packages_are_imported_by_workers():
+    import badges.imports.tasks  # noqa: F401
+
+    assert "badges.imports.tasks" in app.conf.imports
+    assert "badges.imports.tasks.award_import_run_task" in app.tasks

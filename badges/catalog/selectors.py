@@ -10,6 +10,7 @@ from ..models import Award, BadgeTemplate, Certification, Exam, Status
 from .forms import EXAM_LEVEL, LEVEL_ORDER
 
 PUBLIC_EARNERS_SHOWN = 100
+TEMPLATE_REFERENCE_HELP = "Use a template slug, an exam code or a certification name."
 RETIRED = Q(certification__status=Status.RETIRED) | Q(exam__status=Status.RETIRED)
 NEWEST_RETIREMENT_FIRST = [F("retired_on").desc(nulls_last=True)]
 
@@ -206,3 +207,18 @@ def retired_exams(q="", year=None):
             matches |= Q(code_key__contains=key)
         exams = exams.filter(matches)
     return _in_year(exams, year).order_by(*NEWEST_RETIREMENT_FIRST, "code")
+
+
+def badge_template_find(reference):
+    """The badge template `reference` names by slug, exam code (AZ-900) or exact certification name, or None.
+
+    `issue_badge --template` and the award import both name templates this way.
+    """
+    reference = (reference or "").strip()
+    # PostgreSQL refuses NUL in a query; no template has one in its name.
+    if not reference or "\x00" in reference:
+        return None
+    matches = BadgeTemplate.objects.filter(
+        Q(slug=reference.lower()) | Q(exam__code__iexact=reference) | Q(certification__name__iexact=reference)
+    )
+    return matches.order_by("pk").first()

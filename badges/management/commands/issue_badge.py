@@ -2,24 +2,15 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
 
 from badges.awards.services import award_issue
-from badges.models import BadgeTemplate
+from badges.catalog.selectors import TEMPLATE_REFERENCE_HELP, badge_template_find
 
 
 def find_template(reference):
-    """A badge template by slug, exam code (AZ-900) or exact certification name."""
-    reference = reference.strip()
-    matches = BadgeTemplate.objects.filter(
-        Q(slug=reference.lower()) | Q(exam__code__iexact=reference) | Q(certification__name__iexact=reference)
-    )
-    # PostgreSQL refuses NUL in a query; no template has one in its name.
-    template = None if "\x00" in reference else matches.order_by("pk").first()
+    template = badge_template_find(reference)
     if template is None:
-        raise CommandError(
-            f"No badge template matches “{reference}”. Use a template slug, an exam code or a certification name."
-        )
+        raise CommandError(f"No badge template matches “{reference.strip()}”. {TEMPLATE_REFERENCE_HELP}")
     return template
 
 

@@ -1,0 +1,182 @@
+"""Issuing many awards at once: an import, an API batch.
+
+`award_item_build` checks one award with the rules `award_issue` applies (the same normalisers);
+`awards_issue_many` writes checked items in batches, each batch a fixed number of queries whatever its size:
+the duplicates it holds, the verified owners of its addresses, one INSERT of awards, one INSERT of their
+claim emails. Everything happens in one transaction: a failure leaves nothing behind.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.db.models.functions import Lower
+
+from outbox.models import OutboxEmail
+from outbox.services import outbox_enqueue_many
+
+from ..models import Award, BadgeTemplate, DuplicatePolicy
+from .services import CLAIM_EMAIL, add_months, normalize_email, normalize_external_id, normalize_recipient_name
+from .signals import awards_issued_in_bulk
+
+BATCH_SIZE = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class AwardItem:
+    """One award to issue, already checked (`award_item_build`). `ref` is the caller's own (a line number)."""
+
+    template: BadgeTemplate
+    email: str
+    name: str
+    issued_on: date
+    expires_on: date | None = None
+    external_id: str = ""
+    evidence_url: str = ""
+    ref: object = field(default=None, compare=False)
+
+    @property
+    def key(self):
+        return (self.template.pk, self.email)
+
+
+def normalize_evidence_url(url):
+    url = (url or "").strip()
+    if not url:
+        return ""
+    max_length = Award._meta.get_field("evidence_url").max_length
+    if len(url) > max_length:
+        raise ValidationError(f"The evidence URL is longer than {max_length} characters.", code="evidence_too_long")
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise ValidationError(f"“{url}” is not an http or https address.", code="evidence_invalid") from None
+    return url
+
+
+def award_item_build(
+    *, template, email, name, issued_on, expires_on=None, external_id="", evidence_url="", ref=None
+):
+    """Check one award as `award_issue` would; raise a ValidationError listing every problem found."""
+    problems = []
+    values = {}
+    for key, check, value in [
+        ("email", normalize_email, email),
+        ("name", normalize_recipient_name, name),
+        ("external_id", normalize_external_id, external_id),
+        ("evidence_url", normalize_evidence_url, evidence_url),
+    ]:
+        try:
+            values[key] = check(value)
+        except ValidationError as error:
+            problems.append(error)
+    if expires_on is None and template.validity_months:
+        expires_on = add_months(issued_on, template.validity_months)
+    if expires_on and expires_on < issued_on:
+        problems.append(ValidationError("The expiry date is before the issue date.", code="expires_before_issue"))
+    if problems:
+        raise ValidationError(problems)
+    return AwardItem(template=template, issued_on=issued_on, expires_on=expires_on, ref=ref, **values)
+
+
+def awards_existing(keys):
+    """Of the (template id, email) pairs `keys`, those already awarded and not revoked."""
+    keys = set(keys)
+    if not keys:
+        return set()
+    found = Award.objects.filter(
+        template_id__in={template_id for template_id, _ in keys},
+        recipient_email__in={email for _, email in keys},
+        revoked_at__isnull=True,
+    ).values_list("template_id", "recipient_email")
+    return set(found) & keys
+
+
+def _verified_owners(emails):
+    """{email: user id} for the addresses verified on an account (stored lower-cased on awards)."""
+    rows = (
+        EmailAddress.objects.annotate(lower=Lower("email"))
+        .filter(lower__in=set(emails), verified=True)
+        .values_list("lower", "user_id")
+    )
+    return dict(rows)
+
+
+@dataclass
+class IssuedMany:
+    created: int = 0
+    created_ids: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)  # the items left out as duplicates
+
+
+@transaction.atomic
+def awards_issue_many(
+    *, items, send_email=True, duplicates=DuplicatePolicy.SKIP, award_import=None, progress=None, batch_size=BATCH_SIZE
+):
+    """Issue the checked `items` (an iterable of `AwardItem`) in one transaction and return an `IssuedMany`.
+
+    With `duplicates="skip"`, an item whose template and address already hold a badge that is not revoked,
+    or that repeats an earlier item, is left out (and returned in `skipped`). Sends `awards_issued_in_bulk`
+    once per batch, never `award_issued`. `progress(count)` hears after each batch how many items are done.
+    """
+    result = IssuedMany()
+    seen = set()
+    done = 0
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == batch_size:
+            done += _issue_batch(batch, result, seen, send_email, duplicates, award_import)
+            batch = []
+            if progress:
+                progress(done)
+    if batch:
+        done += _issue_batch(batch, result, seen, send_email, duplicates, award_import)
+        if progress:
+            progress(done)
+    return result
+
+
+def _issue_batch(batch, result, seen, send_email, duplicates, award_import):
+    if duplicates == DuplicatePolicy.SKIP:
+        existing = awards_existing(item.key for item in batch)
+        keep = []
+        for item in batch:
+            if item.key in existing or item.key in seen:
+                result.skipped.append(item)
+            else:
+                seen.add(item.key)
+                keep.append(item)
+    else:
+        keep = batch
+    if not keep:
+        return len(batch)
+    owners = _verified_owners(item.email for item in keep)
+    awards = Award.objects.bulk_create(
+        [
+            Award(
+                template=item.template,
+                recipient_email=item.email,
+                recipient_name=item.name,
+                earner_id=owners.get(item.email),
+                issued_on=item.issued_on,
+                expires_on=item.expires_on,
+                external_id=item.external_id,
+                evidence_url=item.evidence_url,
+                award_import=award_import,
+            )
+            for item in keep
+        ],
+        batch_size=len(keep),
+    )
+    if send_email:
+        outbox_enqueue_many(
+            emails=[OutboxEmail(kind=CLAIM_EMAIL, to=a.recipient_email, payload={"award_id": a.pk}) for a in awards]
+        )
+    awards_issued_in_bulk.send(sender=Award, awards=awards)
+    result.created += len(awards)
+    result.created_ids += [award.pk for award in awards]
+    return len(batch)
