@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -70,8 +71,7 @@ def _claim(api_key, key, print_, now):
     """A new row for this key, or the stored answer (a Response) to give instead."""
     stale = now - timedelta(hours=settings.API_IDEMPOTENCY_HOURS)
     rows = IdempotencyKey.objects.filter(api_key=api_key, key=key)
-    rows.filter(created_at__lt=stale).delete()
-    rows.filter(status_code__isnull=True, created_at__lt=now - ABANDONED_AFTER).delete()
+    rows.filter(Q(created_at__lt=stale) | Q(status_code__isnull=True, created_at__lt=now - ABANDONED_AFTER)).delete()
     try:
         with transaction.atomic():
             return IdempotencyKey.objects.create(api_key=api_key, key=key, fingerprint=print_, created_at=now)

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from badges.awards.services import normalize_email, normalize_external_id, normalize_recipient_name
-from badges.models import Award, AwardState, AwardStatus
+from badges.models import Award, AwardState, AwardStatus, DuplicatePolicy
 from webhooks.payloads import award_document
 
 
@@ -104,6 +104,12 @@ class AwardIssueSerializer(StrictSerializer):
         return data
 
 
+class BatchItemSerializer(AwardIssueSerializer):
+    """One award of a batch: as POST /awards, with `send_email` given once for the batch."""
+
+    send_email = None
+
+
 class AwardBatchSerializer(StrictSerializer):
     items = serializers.ListField(
         child=serializers.JSONField(),
@@ -114,17 +120,25 @@ class AwardBatchSerializer(StrictSerializer):
     atomic = serializers.BooleanField(
         default=False, help_text="true: create every award or, if any item is invalid, none (422)."
     )
+    send_email = serializers.BooleanField(default=True, help_text="Email each earner the claim link.")
+    duplicates = serializers.ChoiceField(
+        choices=DuplicatePolicy.choices,
+        default=DuplicatePolicy.ALLOW,
+        help_text="skip: leave out an item whose address already holds this badge (not revoked) or that repeats "
+        "an earlier item; it is reported as `skipped`. allow (default): issue it again, as POST /awards does.",
+    )
 
 
 class BatchItemResultSerializer(serializers.Serializer):
     index = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=["created", "invalid"])
+    status = serializers.ChoiceField(choices=["created", "skipped", "invalid"])
     award = AwardSerializer(required=False)
     errors = serializers.ListField(child=serializers.DictField(), required=False)
 
 
 class BatchResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
+    skipped = serializers.IntegerField()
     invalid = serializers.IntegerField()
     results = BatchItemResultSerializer(many=True)
 
