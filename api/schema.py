@@ -60,6 +60,9 @@ def document_limits(result, generator, request, public):
             if not operation.get("security"):
                 continue
             for code, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if code[0] in "45" and "application/json" in content:
+                    content["application/problem+json"] = content.pop("application/json")
                 refs = {name: {"$ref": f"#/components/headers/{name}"} for name in RATE_HEADERS}
                 if code == "429":
                     refs["Retry-After"] = {"$ref": "#/components/headers/Retry-After"}
