@@ -29,9 +29,7 @@ def test_the_schema_is_valid_openapi(schema):
 
 
 def test_the_schema_documents_the_key_the_limits_and_idempotency(schema):
-    assert schema["components"]["securitySchemes"]["apiKey"] == {
-        "type": "http", "scheme": "bearer", "description": "An API key from your platform's staff: `Authorization: Bearer bpk_…`."
-    }  # fmt: skip
+    assert schema["components"]["securitySchemes"]["apiKey"]["scheme"] == "bearer"
     issue = schema["paths"]["/api/v1/awards"]["post"]
     assert set(issue["responses"]["429"]["headers"]) >= {"Retry-After", "RateLimit-Limit", "RateLimit-Remaining"}
     assert "RateLimit-Reset" in issue["responses"]["201"]["headers"]
@@ -67,7 +65,7 @@ def _operations(schema):
 def test_every_request_example_is_answered_as_documented(api, template, schema):
     award = AwardFactory(template=template)
     sent = 0
-    for path, method, operation in _operations(schema):
+    for path, _method, operation in _operations(schema):
         examples = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("examples", {})
         for example in examples.values():
             response = api.post(path.replace("{public_id}", str(award.public_id)), example["value"])
