@@ -16,6 +16,7 @@ The `webhook-id` stays the same on every attempt, so receivers drop repeats.
 
 import json
 import logging
+import time
 from collections import defaultdict
 from datetime import timedelta
 
@@ -23,7 +24,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Value
+from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -107,13 +108,12 @@ def webhook_events_record(*, event_type, awards, now=None):
         by_issuer[award.template.issuer_id].append(award)
     if not by_issuer:
         return []
-    endpoints = [
-        endpoint
-        for endpoint in WebhookEndpoint.objects.filter(issuer_id__in=by_issuer, is_active=True).only(
-            "pk", "issuer_id", "events"
-        )
-        if event_type in endpoint.events
-    ]
+    # An endpoint switched off for failing keeps collecting its events, sent once staff switch it back on; one
+    # that staff switched off themselves hears nothing.
+    listening = WebhookEndpoint.objects.filter(
+        Q(is_active=True) | Q(disabled_at__isnull=False), issuer_id__in=by_issuer
+    )
+    endpoints = [endpoint for endpoint in listening.only("pk", "issuer_id", "events") if event_type in endpoint.events]
     deliveries = []
     for endpoint in endpoints:
         for award in by_issuer[endpoint.issuer_id]:
@@ -172,7 +172,8 @@ def webhook_send(*, delivery, now=None):
     """Post `delivery` (already claimed) and record the answer; return whether it was delivered."""
     endpoint = WebhookEndpoint.objects.get(pk=delivery.endpoint_id)
     body = json.dumps(delivery.payload, separators=(",", ":"), ensure_ascii=False).encode()
-    timestamp = int((now or timezone.now()).timestamp())
+    # The signature's time is the real time of the post, whatever `now` says: receivers refuse a stale one.
+    timestamp = int(time.time())
     headers = signing.signed_headers(
         secret=signing.secret_decrypt(endpoint.secret_encrypted),
         event_id=delivery.event_id,
