@@ -10,7 +10,7 @@ MANAGE := $(PY) manage.py
 PORT ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: install install-test run demo test test-integration test-browser lint format worker beat bench bench-jobs bench-outbox clean validate-ob
+.PHONY: install install-test run demo test test-integration test-browser lint format worker beat bench bench-jobs bench-outbox bench-api clean validate-ob
 
 $(VENV)/.installed: requirements.txt .python-version
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -84,6 +84,9 @@ bench-jobs: install
 
 bench-outbox: install
 	$(PY) bench/outbox/run.py
+
+bench-api: install
+	$(PY) bench/api/run.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
