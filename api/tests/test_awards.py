@@ -266,3 +266,16 @@ def test_resend_of_a_revoked_award_is_refused(api, template):
 
 def test_issued_on_defaults_to_today(api, template):
     assert api.post("/api/v1/awards", issue_body(template)).json()["issued_on"] == date.today().isoformat()
+
+
+def test_issuing_one_award_costs_a_fixed_number_of_queries(api, template, django_assert_num_queries):
+    from webhooks.services import webhook_endpoint_create
+
+    webhook_endpoint_create(issuer=template.issuer, url="https://hooks.example.org/in", events=["award.issued"])
+    api.get("/api/v1/templates")  # the key's last use, written once a minute
+
+    # The key; the idempotency key (clear an expired one, insert in a savepoint); in one transaction: the
+    # template, the verified owner of the address, the award, its claim email, the webhook endpoints and the
+    # delivery, the stored answer; and the savepoints around them.
+    with django_assert_num_queries(16):
+        assert api.post("/api/v1/awards", issue_body(template)).status_code == 201

@@ -267,3 +267,17 @@ def test_only_https_endpoints_unless_http_is_allowed(template, settings):
     with pytest.raises(ValidationError, match="private"):
         webhook_endpoint_create(issuer=template.issuer, url="https://192.168.1.4/a", events=ALL_EVENTS)
     assert not OutboxEmail.objects.exists()
+
+
+def test_a_claim_is_an_event(receiver, template):
+    from badges.awards.services import email_address_verify
+
+    endpoint_for(receiver, template, events=["award.claimed"])
+    award = award_issue(template=template, email="kim@example.com", name="Kim")
+
+    email_address_verify(user=UserFactory(verified_email=False), email="kim@example.com")
+    sweep_later()
+
+    assert [(payload["type"], payload["data"]["id"]) for _, payload in receiver.accepted] == [
+        ("award.claimed", str(award.public_id))
+    ]
