@@ -77,12 +77,24 @@ def _login_failures_row():
     return OutboxEmail(kind="login_failures", to=user.email, payload={"user_id": user.pk, "failures": 10})
 
 
+def _webhook_endpoint_disabled_row():
+    from badges.tests.factories import IssuerFactory
+    from webhooks.services import ENDPOINT_DISABLED_EMAIL, webhook_endpoint_create
+
+    issuer = IssuerFactory(slug="tricky", name=TRICKY)
+    endpoint, _ = webhook_endpoint_create(issuer=issuer, url="https://hooks.example.org/in", events=["award.issued"])
+    endpoint.is_active = False
+    endpoint.save()
+    return OutboxEmail(kind=ENDPOINT_DISABLED_EMAIL, to="staff@example.com", payload={"endpoint_id": endpoint.pk})
+
+
 OUTBOX_ROWS = {
     "login_failures": _login_failures_row,
     "claim": _claim_row,
     "share": _share_row,
     "support_ack": _support_ack_row,
     "support_reply": _support_reply_row,
+    "webhook_endpoint_disabled": _webhook_endpoint_disabled_row,
 }
 
 
