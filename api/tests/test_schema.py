@@ -104,3 +104,7 @@ def test_problems_match_their_schema(api, schema):
     response = api.get("/api/v1/awards", {"state": "lost"})
 
     _documented_answer(schema, schema["paths"]["/api/v1/awards"]["get"], 422, response.json())
+
+
+def test_the_docs_are_linked_from_every_page(client):
+    assert 'href="/api/v1/docs">Issuer API</a>' in client.get("/").text

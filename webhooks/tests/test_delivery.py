@@ -281,3 +281,13 @@ def test_a_claim_is_an_event(receiver, template):
     assert [(payload["type"], payload["data"]["id"]) for _, payload in receiver.accepted] == [
         ("award.claimed", str(award.public_id))
     ]
+
+
+def test_the_sweep_takes_every_batch_in_turn_when_run_in_process(receiver, template, settings):
+    settings.WEBHOOK_BATCH_SIZE = 2
+    endpoint_for(receiver, template)
+    for n in range(5):
+        award_issue(template=template, email=f"e{n}@example.com", name="E", send_email=False)
+
+    assert webhooks_sweep.delay().get() == 5
+    assert len(receiver.accepted) == 5
