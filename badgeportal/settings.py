@@ -199,6 +199,9 @@ SPECTACULAR_SETTINGS = {
 # the one request allowed past MAX_REQUEST_BYTES, up to AWARD_IMPORT_MAX_BYTES (README, "Importing awards").
 AWARD_IMPORT_MAX_BYTES = env.int("AWARD_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 AWARD_IMPORT_MAX_ROWS = env.int("AWARD_IMPORT_MAX_ROWS", default=100_000)
+# How often the beat queues again imports confirmed but unfinished (their task lost with Redis, their worker
+# killed); one is taken to be stalled once confirmed that long ago.
+AWARD_IMPORT_RESUME_SECONDS = env.float("AWARD_IMPORT_RESUME_SECONDS", default=60)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 if REDIS_URL:
@@ -239,7 +242,10 @@ CELERY_BEAT_SCHEDULE = {
     "awards-expiry-sweep": {"task": "badges.awards.tasks.awards_expiry_sweep", "schedule": 3600.0},
     "webhooks-sweep": {"task": "webhooks.tasks.webhooks_sweep", "schedule": WEBHOOK_SWEEP_SECONDS},
     "api-idempotency-purge": {"task": "api.tasks.idempotency_keys_purge", "schedule": 3600.0},
-    "award-imports-resume": {"task": "badges.imports.tasks.award_imports_resume", "schedule": 60.0},
+    "award-imports-resume": {
+        "task": "badges.imports.tasks.award_imports_resume",
+        "schedule": AWARD_IMPORT_RESUME_SECONDS,
+    },
 }
 
 AUTH_USER_MODEL = "accounts.User"

@@ -30,4 +30,4 @@ class BadgesConfig(AppConfig):
         )
         profile_visibility.register(profile_going_private_warning)
         # Who uploaded, confirmed and ran each import; the file and its report are too large for a log entry.
-        auditlog.register(self.get_model("AwardImport"), exclude_fields=["data", "report"])
+        auditlog.register(self.get_model("AwardImport"), exclude_fields=["data", "checked", "report"])

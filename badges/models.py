@@ -433,6 +433,8 @@ class AwardImport(models.Model):
     )
     file_name = models.CharField(max_length=255)
     data = models.BinaryField(editable=False)
+    # The rows the preview found good, normalised (one CSV line each): what confirming awards.
+    checked = models.TextField(blank=True, editable=False)
     encoding = models.CharField(max_length=20, blank=True, help_text="As detected or chosen.")
     delimiter = models.CharField(max_length=1, blank=True)
     duplicates = models.CharField(max_length=5, choices=DuplicatePolicy.choices, default=DuplicatePolicy.SKIP)
@@ -449,6 +451,7 @@ class AwardImport(models.Model):
     failed = models.PositiveIntegerField(default=0)
     # [[line, column, value, problem], ...]: the bad rows, then (once run) the duplicates skipped.
     report = models.JSONField(default=list, blank=True, editable=False)
+    problem_count = models.PositiveIntegerField(default=0, editable=False)  # the report's bad-row entries come first
     failure = models.TextField(blank=True, help_text="Why the import failed; nothing of it was written.")
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)

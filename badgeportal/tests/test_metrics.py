@@ -56,3 +56,22 @@ def test_metrics_report_awards_outbox_and_request_latency(client, settings):
     assert sample(text, "badgeportal_outbox_emails", '{state="failed"}') == 0
     assert sample(text, "badgeportal_outbox_oldest_unsent_seconds") >= 3600
     assert 'badgeportal_request_seconds_count{method="GET",status="200",view="home"}' in text
+
+
+def test_metrics_report_award_imports_by_state_and_their_rows(client, settings):
+    from badges.models import AwardImport, ImportState
+
+    settings.METRICS_TOKEN = "t"
+    done = {"state": ImportState.DONE, "finished_at": timezone.now(), "data": b""}
+    AwardImport.objects.create(file_name="a.csv", created=90, skipped=4, failed=6, **done)
+    AwardImport.objects.create(file_name="b.csv", created=10, **done)
+    AwardImport.objects.create(file_name="c.csv", data=b"", state=ImportState.RUNNING, created=0)
+
+    text = client.get(reverse("metrics"), headers={"Authorization": "Bearer t"}).text
+
+    assert sample(text, "badgeportal_award_imports", '{state="done"}') == 2
+    assert sample(text, "badgeportal_award_imports", '{state="running"}') == 1
+    assert sample(text, "badgeportal_award_imports", '{state="failed"}') == 0
+    assert sample(text, "badgeportal_award_import_rows", '{result="created"}') == 100
+    assert sample(text, "badgeportal_award_import_rows", '{result="skipped"}') == 4
+    assert sample(text, "badgeportal_award_import_rows", '{result="failed"}') == 6

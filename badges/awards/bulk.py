@@ -15,8 +15,9 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models.functions import Lower
 
+from badgeportal.copy_insert import copy_insert, ids_reserve, new_instances, supports_copy
 from outbox.models import OutboxEmail
-from outbox.services import outbox_enqueue_many
+from outbox.services import outbox_enqueue_many, outbox_sweep_on_commit
 
 from ..models import Award, BadgeTemplate, DuplicatePolicy
 from .services import CLAIM_EMAIL, add_months, normalize_email, normalize_external_id, normalize_recipient_name
@@ -57,9 +58,7 @@ def normalize_evidence_url(url):
     return url
 
 
-def award_item_build(
-    *, template, email, name, issued_on, expires_on=None, external_id="", evidence_url="", ref=None
-):
+def award_item_build(*, template, email, name, issued_on, expires_on=None, external_id="", evidence_url="", ref=None):
     """Check one award as `award_issue` would; raise a ValidationError listing every problem found."""
     problems = []
     values = {}
@@ -137,6 +136,8 @@ def awards_issue_many(
         done += _issue_batch(batch, result, seen, send_email, duplicates, award_import)
         if progress:
             progress(done)
+    if send_email and result.created:
+        outbox_sweep_on_commit()  # one for the whole transaction
     return result
 
 
@@ -155,27 +156,35 @@ def _issue_batch(batch, result, seen, send_email, duplicates, award_import):
     if not keep:
         return len(batch)
     owners = _verified_owners(item.email for item in keep)
-    awards = Award.objects.bulk_create(
-        [
-            Award(
-                template=item.template,
-                recipient_email=item.email,
-                recipient_name=item.name,
-                earner_id=owners.get(item.email),
-                issued_on=item.issued_on,
-                expires_on=item.expires_on,
-                external_id=item.external_id,
-                evidence_url=item.evidence_url,
-                award_import=award_import,
-            )
+    import_id = award_import.pk if award_import else None
+    awards = new_instances(
+        Award,
+        (
+            {
+                "template_id": item.template.pk,
+                "recipient_email": item.email,
+                "recipient_name": item.name,
+                "earner_id": owners.get(item.email),
+                "issued_on": item.issued_on,
+                "expires_on": item.expires_on,
+                "external_id": item.external_id,
+                "evidence_url": item.evidence_url,
+                "award_import_id": import_id,
+            }
             for item in keep
-        ],
-        batch_size=len(keep),
+        ),
     )
+    for award, item in zip(awards, keep, strict=True):
+        award.template = item.template  # receivers read it; the templates are a handful of shared objects
+    if supports_copy(Award):
+        for award, pk in zip(awards, ids_reserve(Award, len(awards)), strict=True):
+            award.pk = pk
+        copy_insert(Award, awards)
+    else:
+        Award.objects.bulk_create(awards, batch_size=len(awards))
     if send_email:
-        outbox_enqueue_many(
-            emails=[OutboxEmail(kind=CLAIM_EMAIL, to=a.recipient_email, payload={"award_id": a.pk}) for a in awards]
-        )
+        rows = ({"kind": CLAIM_EMAIL, "to": a.recipient_email, "payload": {"award_id": a.pk}} for a in awards)
+        outbox_enqueue_many(emails=new_instances(OutboxEmail, rows), sweep=False)
     awards_issued_in_bulk.send(sender=Award, awards=awards)
     result.created += len(awards)
     result.created_ids += [award.pk for award in awards]

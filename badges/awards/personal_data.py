@@ -47,6 +47,7 @@ def _award_record(award):
         "status": award.status,
         "issued_on": award.issued_on,
         "expires_on": award.expires_on,
+        "evidence_url": award.evidence_url,
         "accepted_at": award.accepted_at,
         "shown_on_public_profile": award.is_public,
         "revoked_at": award.revoked_at,
@@ -97,6 +98,12 @@ def awards_anonymise(*, user, addresses):
     ShareCount.objects.filter(award__in=awards).delete()
     now = timezone.now()
     anonymised = awards.update(
-        earner=None, recipient_email="", recipient_name="", is_public=False, anonymised_at=now, updated_at=now
+        earner=None,
+        recipient_email="",
+        recipient_name="",
+        evidence_url="",  # from an import: a link to the person's own exam report or work
+        is_public=False,
+        anonymised_at=now,
+        updated_at=now,
     )
     return {"awards_anonymised": anonymised}

@@ -6,6 +6,7 @@ Excel is the usual source, so its exports must just work: UTF-8 with or without 
 """
 
 import csv
+import functools
 import io
 import re
 import unicodedata
@@ -15,8 +16,9 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from ..awards.bulk import award_item_build, awards_existing
+from ..awards.bulk import AwardItem, award_item_build, awards_existing
 from ..catalog.selectors import TEMPLATE_REFERENCE_HELP, badge_template_find
+from ..models import BadgeTemplate
 
 # What the encoding menu offers; "" detects.
 ENCODINGS = {"utf-8": "UTF-8", "utf-16": "UTF-16 (Excel “Unicode text”)", "cp1252": "Latin-1 / Windows-1252"}
@@ -107,9 +109,7 @@ def decode(data, encoding=""):
             code="bad_encoding",
         ) from None
     if _looks_binary(text):
-        raise ImportFileError(
-            f"This is not a text file (a CSV or tab-separated export). {SAVE_AS_CSV}", code="binary"
-        )
+        raise ImportFileError(f"This is not a text file (a CSV or tab-separated export). {SAVE_AS_CSV}", code="binary")
     return text.lstrip("\ufeff"), encoding.removesuffix("-sig")
 
 
@@ -183,15 +183,18 @@ def map_header(cells):
         problems.append("missing column" + ("s " if len(missing) > 1 else " ") + ", ".join(missing))
     if problems:
         known = ", ".join(aliases[0] for aliases in COLUMNS.values())
-        raise ImportFileError(
-            f"Line 1 (the header): {'; '.join(problems)}. The columns are: {known}.", code="header"
-        )
+        raise ImportFileError(f"Line 1 (the header): {'; '.join(problems)}. The columns are: {known}.", code="header")
     return columns
 
 
+DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
+
+
+# The rows of an import share a handful of dates (one exam window): each is read once.
+@functools.lru_cache(maxsize=4096)
 def parse_date(text):
     text = text.strip()
-    match = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?", text)
+    match = DATE.fullmatch(text)
     if not match:
         raise ValidationError(f"“{text[:40]}” is not a date; use YYYY-MM-DD.", code="bad_date")
     try:
@@ -226,12 +229,12 @@ def plan_file(data, *, encoding="", check_existing=True):
     width = len(first[1])
     templates = _Templates()
     first_line_of = {}
+    max_rows = settings.AWARD_IMPORT_MAX_ROWS
     for line, cells in rows:
         plan.rows += 1
-        if plan.rows > settings.AWARD_IMPORT_MAX_ROWS:
+        if plan.rows > max_rows:
             raise ImportFileError(
-                f"The file has more than {settings.AWARD_IMPORT_MAX_ROWS:,} rows; split it into several files.",
-                code="too_many_rows",
+                f"The file has more than {max_rows:,} rows; split it into several files.", code="too_many_rows"
             )
         item = _check_row(line, cells, columns, width, templates, plan.problems)
         if item is None:
@@ -251,19 +254,15 @@ def plan_file(data, *, encoding="", check_existing=True):
 
 
 def _note_existing(plan, batch=1000):
+    repeats = {problem.line for problem in plan.duplicates}  # a row is one duplicate, whatever it repeats
     for start in range(0, len(plan.items), batch):
         items = plan.items[start : start + batch]
         existing = awards_existing(item.key for item in items)
         for item in items:
-            if item.key in existing:
+            if item.key in existing and item.ref not in repeats:
                 message = "already holds this badge (not revoked)"
                 plan.duplicates.append(Problem(item.ref, "recipient email", item.email, message))
     plan.duplicates.sort(key=lambda problem: problem.line)
-
-
-def _cell(cells, columns, column):
-    index = columns.get(column)
-    return cells[index].strip() if index is not None and index < len(cells) else ""
 
 
 def _check_row(line, cells, columns, width, templates, problems):
@@ -275,11 +274,13 @@ def _check_row(line, cells, columns, width, templates, problems):
 
     if any(cell.strip() for cell in cells[width:]):
         problem("", "", f"the row has {len(cells)} values but the header names {width} columns")
-    values = {column: _cell(cells, columns, column) for column in COLUMNS}
-    for column, value in values.items():
+    values = dict.fromkeys(COLUMNS, "")
+    for column, index in columns.items():
+        value = cells[index].strip() if index < len(cells) else ""
         if len(value) > MAX_CELL:
             problem(column, value, f"the value is longer than {MAX_CELL} characters")
-            values[column] = ""
+            value = ""
+        values[column] = value
     if "name" not in columns or (not values["name"] and (values["first_name"] or values["last_name"])):
         values["name"] = f"{values['first_name']} {values['last_name']}".strip()
     for column in ("template", "email", "name", "issued_on"):
@@ -330,3 +331,42 @@ _COLUMN_OF_CODE = {
     "evidence_invalid": "evidence_url",
     "expires_before_issue": "expires_on",
 }
+
+
+def items_dump(items):
+    """The checked items as CSV text, for the run to read back without checking every row again."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for item in items:
+        expires_on = item.expires_on.isoformat() if item.expires_on else ""
+        writer.writerow([item.ref, item.template.pk, item.email, item.name, item.issued_on.isoformat(), expires_on,
+                         item.external_id, item.evidence_url])  # fmt: skip
+    return out.getvalue()
+
+
+def items_load(text):
+    """The items `items_dump` wrote, with their templates read in one query."""
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    templates = BadgeTemplate.objects.in_bulk({int(row[1]) for row in rows})
+    if len(templates) < len({row[1] for row in rows}):
+        raise ImportFileError("A badge template named in the file was deleted since the preview; upload it again.")
+    dates = {}
+
+    def day(text):
+        if text not in dates:
+            dates[text] = date.fromisoformat(text) if text else None
+        return dates[text]
+
+    return [
+        AwardItem(
+            template=templates[int(template_id)],
+            email=email,
+            name=name,
+            issued_on=day(issued_on),
+            expires_on=day(expires_on),
+            external_id=external_id,
+            evidence_url=evidence_url,
+            ref=int(line),
+        )
+        for line, template_id, email, name, issued_on, expires_on, external_id, evidence_url in rows
+    ]

@@ -11,6 +11,7 @@ task or by the beat's `award_imports_resume`. A second run at the same time find
 import logging
 from datetime import timedelta
 
+from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from ..awards.bulk import awards_issue_many
 from ..models import AwardImport, DuplicatePolicy, ImportState
-from .parsing import ImportFileError, Problem, plan_file
+from .parsing import ImportFileError, Problem, items_dump, items_load, plan_file
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,8 @@ def award_import_create(*, file_name, data, uploaded_by=None, encoding="", dupli
         duplicate_count=duplicate_count,
         error_count=plan.bad_rows,
         report=[problem.as_row() for problem in plan.problems + plan.duplicates],
+        problem_count=len(plan.problems),
+        checked=items_dump(plan.items),
     )
 
 
@@ -62,6 +65,10 @@ def award_import_confirm(*, award_import, queue=True):
     confirmed = AwardImport.objects.filter(pk=award_import.pk, state=ImportState.PREVIEWED).update(
         state=ImportState.QUEUED, confirmed_at=timezone.now()
     )
+    if confirmed:
+        # A queryset update passes the audit trail by: say who confirmed it here.
+        changes = {"state": [ImportState.PREVIEWED, ImportState.QUEUED]}
+        LogEntry.objects.log_create(award_import, action=LogEntry.Action.UPDATE, changes=changes)
     if confirmed and queue:
         from .tasks import award_import_run_task
 
@@ -93,8 +100,9 @@ def award_import_run(*, import_id, progress=None):
         return _run(import_id, progress)
     except Exception as error:
         logger.exception("Award import %s failed; nothing of it was written", import_id)
+        reason = " ".join(error.messages) if isinstance(error, ImportFileError) else f"{type(error).__name__}: {error}"
         AwardImport.objects.filter(pk=import_id, state=ImportState.RUNNING).update(
-            state=ImportState.FAILED, failure=f"{type(error).__name__}: {error}"[:2000], finished_at=timezone.now()
+            state=ImportState.FAILED, failure=reason[:2000], finished_at=timezone.now()
         )
         return None
 
@@ -102,45 +110,47 @@ def award_import_run(*, import_id, progress=None):
 @transaction.atomic
 def _run(import_id, progress):
     award_import = (
-        AwardImport.objects.select_for_update(skip_locked=True)
-        .filter(pk=import_id, state=ImportState.RUNNING)
-        .first()
+        AwardImport.objects.select_for_update(skip_locked=True).filter(pk=import_id, state=ImportState.RUNNING).first()
     )
     if award_import is None:
         return None
-    plan = plan_file(bytes(award_import.data), encoding=award_import.encoding, check_existing=False)
+    # The rows were checked at upload; the awards' own rules hold again at the insert (constraints, keys).
+    items = items_load(award_import.checked)
+    problems = award_import.report[: award_import.problem_count]
 
     def report(done):
         cache.set(progress_key(import_id), done, timeout=3600)
         if progress:
-            progress(done, len(plan.items))
+            progress(done, len(items))
 
     result = awards_issue_many(
-        items=plan.items,
+        items=items,
         send_email=award_import.send_email,
         duplicates=award_import.duplicates,
         award_import=award_import,
         progress=report,
     )
     skipped = [Problem(item.ref, "recipient email", item.email, "skipped: a duplicate") for item in result.skipped]
-    award_import.report = [problem.as_row() for problem in plan.problems + skipped]
+    award_import.report = problems + [problem.as_row() for problem in skipped]
     award_import.created = result.created
     award_import.skipped = len(result.skipped)
-    award_import.failed = plan.bad_rows
+    award_import.failed = award_import.error_count
     award_import.state = ImportState.DONE
     award_import.finished_at = timezone.now()
     # The file holds earners' names and addresses, now in their awards: keep no second copy.
-    award_import.data = b""
-    award_import.save(update_fields=["report", "created", "skipped", "failed", "state", "finished_at", "data"])
-    report(len(plan.items))
+    award_import.data, award_import.checked = b"", ""
+    fields = ["report", "created", "skipped", "failed", "state", "finished_at", "data", "checked"]
+    award_import.save(update_fields=fields)
     return award_import
 
 
-def award_imports_resume(*, older_than_seconds=60):
+def award_imports_resume(*, older_than_seconds=None):
     """Queue again the imports confirmed but not finished: their task may have been lost (Redis down at
     confirmation) or its worker killed. One still running holds its row's lock and the new task leaves."""
     from .tasks import award_import_run_task
 
+    if older_than_seconds is None:
+        older_than_seconds = settings.AWARD_IMPORT_RESUME_SECONDS
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     stalled = AwardImport.objects.filter(
         state__in=[ImportState.QUEUED, ImportState.RUNNING], confirmed_at__lte=cutoff
@@ -148,4 +158,3 @@ def award_imports_resume(*, older_than_seconds=60):
     for import_id in stalled:
         award_import_run_task.delay(import_id)
     return len(stalled)
-

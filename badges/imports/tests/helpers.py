@@ -1,9 +1,5 @@
 from pathlib import Path
 
-import pytest
-
-from badges.tests.factories import BadgeTemplateFactory, CertificationFactory, ExamFactory
-
 FILES = Path(__file__).parent / "files"
 HEADER = "template,email,name,issued on"
 
@@ -14,15 +10,3 @@ def fixture(name):
 
 def csv_bytes(*rows, header=HEADER):
     return ("\n".join([header, *rows]) + "\n").encode()
-
-
-@pytest.fixture
-def templates(db):
-    """The badge templates the committed files name: exam AZ-900 and a certification by its name."""
-    exam = BadgeTemplateFactory(
-        certification=None, exam=ExamFactory(code="AZ-900"), name="Azure Fundamentals", slug="az-900"
-    )
-    certified = BadgeTemplateFactory(
-        certification=CertificationFactory(name="Contoso Certified: Cloud Engineer", slug="cloud-engineer"),
-    )
-    return exam, certified

@@ -6,7 +6,7 @@ from badges.imports.parsing import ImportFileError, plan_file
 from badges.models import Award, AwardImport
 from badges.tests.factories import AwardFactory
 
-from .helpers import csv_bytes, fixture, templates  # noqa: F401  (fixture)
+from .helpers import csv_bytes, fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ EXPECTED = [
         ("sheets.tsv", "utf-8", "\t"),
     ],
 )
-def test_exported_files_are_read_whatever_their_encoding_and_delimiter(templates, name, encoding, delimiter):  # noqa: F811
+def test_exported_files_are_read_whatever_their_encoding_and_delimiter(templates, name, encoding, delimiter):
     plan = plan_file(fixture(name))
 
     assert (plan.encoding, plan.delimiter) == (encoding, delimiter)
@@ -36,7 +36,7 @@ def test_exported_files_are_read_whatever_their_encoding_and_delimiter(templates
     assert [item.template for item in plan.items] == [templates[0], templates[0], templates[1]]
 
 
-def test_columns_are_mapped_by_alias_and_optional_ones_read(templates):  # noqa: F811
+def test_columns_are_mapped_by_alias_and_optional_ones_read(templates):
     plan = plan_file(fixture("excel_utf8_bom.csv"))
 
     first, second = plan.items[:2]
@@ -46,7 +46,7 @@ def test_columns_are_mapped_by_alias_and_optional_ones_read(templates):  # noqa:
     assert plan_file(fixture("sheets.tsv")).items[0].evidence_url == "https://exams.example.org/reports/C-1001"
 
 
-def test_quoted_fields_across_lines_keep_line_numbers_right(templates):  # noqa: F811
+def test_quoted_fields_across_lines_keep_line_numbers_right(templates):
     plan = plan_file(fixture("quoted_newlines.csv"))
 
     assert [(p.line, p.column) for p in plan.problems] == [(2, "recipient name")]
@@ -54,7 +54,7 @@ def test_quoted_fields_across_lines_keep_line_numbers_right(templates):  # noqa:
     assert [(item.ref, item.name) for item in plan.items] == [(4, 'Chloé "Clo" Lefèvre')]
 
 
-def test_an_encoding_chosen_on_the_form_wins(templates):  # noqa: F811
+def test_an_encoding_chosen_on_the_form_wins(templates):
     data = csv_bytes("AZ-900,zoe@example.com,Zoë Ünal,2026-11-02").decode().encode("cp1252")
 
     assert plan_file(data, encoding="cp1252").items[0].name == "Zoë Ünal"
@@ -77,7 +77,7 @@ def test_an_encoding_chosen_on_the_form_wins(templates):  # noqa: F811
         ("AZ-900,ana@example.com,Ana Ruiz,2026-11-02,extra", "", "the row has 5 values but the header names 4"),
     ],
 )
-def test_every_bad_row_gets_its_line_and_reason(templates, row, column, message):  # noqa: F811
+def test_every_bad_row_gets_its_line_and_reason(templates, row, column, message):
     data = csv_bytes("AZ-900,good@example.com,Good Row,2026-11-01", row)
 
     plan = plan_file(data)
@@ -87,7 +87,7 @@ def test_every_bad_row_gets_its_line_and_reason(templates, row, column, message)
     assert message in plan.problems[0].message
 
 
-def test_an_expiry_before_the_issue_date_and_over_long_optional_values_are_refused(templates):  # noqa: F811
+def test_an_expiry_before_the_issue_date_and_over_long_optional_values_are_refused(templates):
     header = "template,email,name,issued on,expires on,earner id,evidence url"
     data = csv_bytes(
         "AZ-900,a@example.com,A,2026-11-02,2026-11-01,,",
@@ -105,7 +105,7 @@ def test_an_expiry_before_the_issue_date_and_over_long_optional_values_are_refus
     ]
 
 
-def test_duplicates_in_the_file_and_already_awarded_are_counted(templates):  # noqa: F811
+def test_duplicates_in_the_file_and_already_awarded_are_counted(templates):
     AwardFactory(template=templates[0], recipient_email="held@example.com")
     AwardFactory(template=templates[0], recipient_email="revoked@example.com", revoked_at="2026-01-01T00:00Z",
                  revocation_reason="error")  # fmt: skip
@@ -115,6 +115,7 @@ def test_duplicates_in_the_file_and_already_awarded_are_counted(templates):  # n
         "AZ-900,twice@example.com,Twice,2026-11-02",
         "az-900,TWICE@example.com,Twice Again,2026-11-03",
         "cloud-engineer,twice@example.com,Other Badge,2026-11-03",
+        "AZ-900,held@example.com,Held Again,2026-11-02",
     )
 
     plan = plan_file(data)
@@ -122,6 +123,7 @@ def test_duplicates_in_the_file_and_already_awarded_are_counted(templates):  # n
     assert [(p.line, p.message) for p in plan.duplicates] == [
         (2, "already holds this badge (not revoked)"),
         (5, "repeats line 4"),
+        (7, "repeats line 2"),
     ]
 
 
@@ -139,14 +141,14 @@ def test_duplicates_in_the_file_and_already_awarded_are_counted(templates):  # n
         (csv_bytes("x", header="email,e-mail,template,name,issued on"), "recipient email column appears twice"),
     ],
 )
-def test_files_that_cannot_be_imported_say_why(templates, data, message):  # noqa: F811
+def test_files_that_cannot_be_imported_say_why(templates, data, message):
     with pytest.raises(ImportFileError) as caught:
         plan_file(data)
 
     assert message in caught.value.messages[0]
 
 
-def test_the_row_cap_is_a_setting(templates, settings):  # noqa: F811
+def test_the_row_cap_is_a_setting(templates, settings):
     settings.AWARD_IMPORT_MAX_ROWS = 3
     rows = [f"AZ-900,e{n}@example.com,E {n},2026-11-02" for n in range(4)]
 
@@ -155,7 +157,7 @@ def test_the_row_cap_is_a_setting(templates, settings):  # noqa: F811
     assert len(plan_file(csv_bytes(*rows[:3])).items) == 3
 
 
-def test_reading_writes_nothing(templates):  # noqa: F811
+def test_reading_writes_nothing(templates):
     plan_file(fixture("excel_utf8_bom.csv"))
 
     assert not Award.objects.exists()
