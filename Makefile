@@ -10,7 +10,7 @@ MANAGE := $(PY) manage.py
 PORT ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: install install-test run demo test test-integration test-browser lint format worker beat bench bench-jobs bench-outbox bench-dashboard bench-imports clean validate-ob
+.PHONY: install install-test run demo test test-integration test-browser lint format worker beat bench bench-jobs bench-outbox bench-dashboard bench-api bench-imports clean validate-ob
 
 $(VENV)/.installed: requirements.txt .python-version
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -87,6 +87,10 @@ bench-outbox: install
 
 bench-dashboard: install
 	$(PY) bench/dashboard/run.py
+
+bench-api: install
+	$(PY) bench/api/run.py
+
 bench-imports: install
 	$(PY) bench/imports/run.py
 

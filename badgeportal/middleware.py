@@ -1,5 +1,6 @@
 from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
@@ -49,6 +50,13 @@ class RequestSizeLimitMiddleware:
         if length > settings.MAX_REQUEST_BYTES:
             limit, message = self._limit(request)
             if length > limit:
+                if request.path.startswith("/api/"):
+                    # The API answers every error as an RFC 9457 problem (api/problems.py); this one is written
+                    # here, as nothing of the API runs before it.
+                    detail = f"The body is over the {limit} byte cap."
+                    problem = {"type": "about:blank", "title": "Content too large", "status": 413,
+                               "code": "too_large", "detail": detail, "errors": []}  # fmt: skip
+                    return JsonResponse(problem, status=413, content_type="application/problem+json")
                 context = {"limit_mb": limit / (1024 * 1024), "message": message}
                 return render(request, "413.html", context, status=413)
         return self.get_response(request)

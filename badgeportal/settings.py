@@ -42,11 +42,16 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "badgeportal",  # the project's own commands (check_services)
     "auditlog",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # the API docs page's scripts and styles, served by us
     "accounts",
     "outbox",
     "badges",
     "jobs",
     "support",
+    "webhooks",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +157,50 @@ OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=60)
 
 # Public page views are counted in Redis and written to the database this often (badges/public/page_views.py).
 PAGE_VIEWS_FLUSH_SECONDS = env.float("PAGE_VIEWS_FLUSH_SECONDS", default=300)
+
+# Webhooks (webhooks/services.py), delivered from a table like the outbox. A failed delivery is retried after
+# WEBHOOK_RETRY_SECONDS, doubling up to WEBHOOK_RETRY_MAX_SECONDS, for WEBHOOK_FAIL_AFTER_SECONDS (a day); an
+# endpoint failing that long is switched off and staff are emailed. WEBHOOK_TIMEOUT: seconds per attempt.
+WEBHOOK_BATCH_SIZE = env.int("WEBHOOK_BATCH_SIZE", default=50)
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
+WEBHOOK_RETRY_SECONDS = env.float("WEBHOOK_RETRY_SECONDS", default=30)
+WEBHOOK_RETRY_MAX_SECONDS = env.float("WEBHOOK_RETRY_MAX_SECONDS", default=3600)
+WEBHOOK_FAIL_AFTER_SECONDS = env.float("WEBHOOK_FAIL_AFTER_SECONDS", default=24 * 3600)
+WEBHOOK_SWEEP_SECONDS = env.float("WEBHOOK_SWEEP_SECONDS", default=30)
+# Endpoints are https:// only unless WEBHOOK_ALLOW_HTTP (development). Private, loopback and link-local
+# addresses are refused, checked after DNS and at connection time, except the `address:port` pairs listed.
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=False)
+WEBHOOK_ALLOW_PRIVATE = env.list("WEBHOOK_ALLOW_PRIVATE", default=[])
+
+# The issuer API (api/). Requests per API key, counted in the shared cache: API_RATE_LIMIT requests per
+# API_RATE_WINDOW seconds. Idempotency keys are kept API_IDEMPOTENCY_HOURS. A batch holds at most
+# API_BATCH_MAX_ITEMS awards.
+API_RATE_LIMIT = env.int("API_RATE_LIMIT", default=600)
+API_RATE_WINDOW = env.int("API_RATE_WINDOW", default=60)
+API_IDEMPOTENCY_HOURS = env.int("API_IDEMPOTENCY_HOURS", default=24)
+API_BATCH_MAX_ITEMS = env.int("API_BATCH_MAX_ITEMS", default=1000)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiKeyRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SITE_NAME} issuer API",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.document_limits"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+
 # Award imports (badges/imports): the largest file and the most rows one import takes. The upload page is
 # the one request allowed past MAX_REQUEST_BYTES, up to AWARD_IMPORT_MAX_BYTES (README, "Importing awards").
 AWARD_IMPORT_MAX_BYTES = env.int("AWARD_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
@@ -181,6 +230,7 @@ CELERY_TASK_ROUTES = {
     "badges.imports.tasks.*": {"queue": "imports"},
     "outbox.tasks.*": {"queue": "emails"},
     "jobs.tasks.*": {"queue": "jobs"},
+    "webhooks.tasks.*": {"queue": "webhooks"},
 }
 
 # A worker started before Redis (a reboot, systemd starting units in parallel) waits for it.
@@ -205,6 +255,8 @@ CELERY_BEAT_SCHEDULE = {
     # goes once (a database constraint), so running often costs a few queries and sends nothing twice.
     "award-reminders-sweep": {"task": "badges.awards.tasks.award_reminders_sweep", "schedule": 3600.0},
     "page-views-flush": {"task": "badges.awards.tasks.page_views_flush_task", "schedule": PAGE_VIEWS_FLUSH_SECONDS},
+    "webhooks-sweep": {"task": "webhooks.tasks.webhooks_sweep", "schedule": WEBHOOK_SWEEP_SECONDS},
+    "api-idempotency-purge": {"task": "api.tasks.idempotency_keys_purge", "schedule": 3600.0},
     "award-imports-resume": {
         "task": "badges.imports.tasks.award_imports_resume",
         "schedule": AWARD_IMPORT_RESUME_SECONDS,

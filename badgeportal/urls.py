@@ -35,6 +35,7 @@ urlpatterns = [
     path("help/", include("support.urls")),
     path("", include("badges.openbadges.urls")),
     path("", include("jobs.urls")),
+    path("", include("api.urls")),
 ]
 
 if settings.DEBUG:

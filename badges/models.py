@@ -321,6 +321,8 @@ class Award(models.Model):
                 condition=Q(expiry_announced_at__isnull=True, revoked_at__isnull=True, expires_on__isnull=False),
                 name="award_expiry_unannounced",
             ),
+            # The API's award list pages by (updated_at, id) (api/pagination.py), for programs syncing changes.
+            models.Index(fields=["updated_at", "id"], name="award_updated_idx"),
         ]
 
     def __str__(self):

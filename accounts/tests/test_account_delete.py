@@ -261,6 +261,8 @@ def test_the_audit_trail_records_the_deletion_without_the_persons_data(client, e
         "awards_anonymised": 1,
         "support_requests_deleted": 0,
         "emails_cancelled": 1,
+        "webhook_payloads_cleared": 0,
+        "api_answers_forgotten": 0,
     }
     # Nor in any other entry: the award's (issued to her, accepted by her) keep what happened, not who.
     written = str([entry.__dict__ for entry in LogEntry.objects.all()])

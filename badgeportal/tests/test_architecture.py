@@ -15,7 +15,8 @@ TIERS = [
     {"accounts"},
     {"support"},
     {"badges"},
-    {"jobs"},
+    {"jobs", "webhooks"},
+    {"api"},
 ]
 TIER_OF = {app: level for level, apps in enumerate(TIERS) for app in apps}
 ROOT = Path(settings.BASE_DIR)

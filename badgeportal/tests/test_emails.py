@@ -110,6 +110,17 @@ def _support_staff_row():
     return OutboxEmail(kind="support_staff", to="staff@example.com", payload={"request_id": _support_request().pk})
 
 
+def _webhook_endpoint_disabled_row():
+    from badges.tests.factories import IssuerFactory
+    from webhooks.services import ENDPOINT_DISABLED_EMAIL, webhook_endpoint_create
+
+    issuer = IssuerFactory(slug="tricky", name=TRICKY)
+    endpoint, _ = webhook_endpoint_create(issuer=issuer, url="https://hooks.example.org/in", events=["award.issued"])
+    endpoint.is_active = False
+    endpoint.save()
+    return OutboxEmail(kind=ENDPOINT_DISABLED_EMAIL, to="staff@example.com", payload={"endpoint_id": endpoint.pk})
+
+
 OUTBOX_ROWS = {
     "award_revoked": _revoked_row,
     "award_expired": _expired_row,
@@ -120,6 +131,7 @@ OUTBOX_ROWS = {
     "share": _share_row,
     "support_ack": _support_ack_row,
     "support_reply": _support_reply_row,
+    "webhook_endpoint_disabled": _webhook_endpoint_disabled_row,
 }
 
 

@@ -11,6 +11,8 @@ from badgeportal.celery import app
         ("outbox.tasks.outbox_sweep", "emails"),
         ("jobs.tasks.jobs_refresh_task", "jobs"),
         ("jobs.tasks.jobs_tick", "jobs"),
+        ("webhooks.tasks.webhooks_sweep", "webhooks"),
+        ("api.tasks.idempotency_keys_purge", "default"),
         ("badges.imports.tasks.award_import_run_task", "imports"),
         ("badges.imports.tasks.award_imports_resume", "imports"),
         ("anything.else", "default"),
