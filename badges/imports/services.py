@@ -17,6 +17,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from badgeportal.audit import audit_actor
+
 from ..awards.bulk import awards_issue_many
 from ..models import AwardImport, DuplicatePolicy, ImportState
 from .parsing import ImportFileError, Problem, items_dump, items_load, plan_file
@@ -123,13 +125,14 @@ def _run(import_id, progress):
         if progress:
             progress(done, len(items))
 
-    result = awards_issue_many(
-        items=items,
-        send_email=award_import.send_email,
-        duplicates=award_import.duplicates,
-        award_import=award_import,
-        progress=report,
-    )
+    with audit_actor(award_import.uploaded_by):
+        result = awards_issue_many(
+            items=items,
+            send_email=award_import.send_email,
+            duplicates=award_import.duplicates,
+            award_import=award_import,
+            progress=report,
+        )
     skipped = [Problem(item.ref, "recipient email", item.email, "skipped: a duplicate") for item in result.skipped]
     award_import.report = problems + [problem.as_row() for problem in skipped]
     award_import.created = result.created
