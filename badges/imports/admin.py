@@ -28,7 +28,7 @@ PAGE_OF_STATE = {
 
 @admin.register(AwardImport)
 class AwardImportAdmin(admin.ModelAdmin):
-    list_display = ["file_name", "uploaded_by", "created_at", "state", "rows_total", "created", "skipped", "failed",
+    list_display = ["file_name", "uploaded_by", "created_at", "state", "rows_total", "created", "renewed", "skipped", "failed",
                     "links"]  # fmt: skip
     list_filter = ["state"]
     list_select_related = ["uploaded_by"]
