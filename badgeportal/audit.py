@@ -12,11 +12,11 @@ Two ways into it, both used by every app that lets staff change something:
 Entries are never edited or deleted from the admin (`accounts.admin.LogEntryAdmin`).
 """
 
-from auditlog.context import auditlog_value
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.contenttypes.models import ContentType
+from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
 # Never worth an entry: bookkeeping every save touches.
@@ -68,11 +68,15 @@ def audit_record_many(*, instances, action):
 
 
 def _current_actor():
-    # bulk_create sends no pre_save, so the actor the middleware set is not filled in by auditlog: read it.
-    try:
-        actor = auditlog_value.get().get("actor")
-    except LookupError:
-        return None
+    """The actor of the request or `set_actor` block under way, as auditlog would fill it in on a save.
+
+    bulk_create sends no pre_save, so ask auditlog's receiver directly with a probe entry. Reading its context
+    variable instead is wrong: auditlog never resets it, so after a request it still names that request's user,
+    and a later bulk write in the same thread (a task run in the web process, the next test) was signed by them.
+    """
+    probe = LogEntry()
+    pre_save.send(sender=LogEntry, instance=probe)
+    actor = probe.actor
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
