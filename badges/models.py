@@ -525,6 +525,7 @@ class ImportState(models.TextChoices):
 class DuplicatePolicy(models.TextChoices):
     SKIP = "skip", "Skip: do not award a badge the address already holds (or that repeats in the file)"
     ALLOW = "allow", "Allow: award it again"
+    RENEW = "renew", "Renew: give the badge the address already holds the row's expiry date (no email)"
 
 
 class AwardImport(models.Model):
@@ -547,16 +548,21 @@ class AwardImport(models.Model):
     duplicates = models.CharField(max_length=5, choices=DuplicatePolicy.choices, default=DuplicatePolicy.SKIP)
     send_email = models.BooleanField("send claim emails", default=True)
     state = models.CharField(max_length=10, choices=ImportState.choices, default=ImportState.PREVIEWED)
-    # The preview's figures: data rows in the file, awards it would create, duplicates, bad rows.
+    # The preview's figures: data rows in the file, awards it would create or renew, duplicates, bad rows.
     rows_total = models.PositiveIntegerField(default=0)
     to_create = models.PositiveIntegerField(default=0)
+    to_renew = models.PositiveIntegerField(default=0)
     duplicate_count = models.PositiveIntegerField("duplicates", default=0)
     error_count = models.PositiveIntegerField("bad rows", default=0)
-    # The result: awards created, duplicates skipped, bad rows left out.
+    # Rows the renew policy cannot renew (reasons in the report): as previewed, then as the run found them.
+    renew_refused = models.PositiveIntegerField("renewals refused", default=0)
+    # The result: awards created, awards renewed, duplicates skipped, bad rows left out.
     created = models.PositiveIntegerField(default=0)
+    renewed = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
-    # [[line, column, value, problem], ...]: the bad rows, then (once run) the duplicates skipped.
+    # [[line, column, value, problem], ...]: the bad rows, then the duplicates (once run: skipped) and the
+    # renewals refused.
     report = models.JSONField(default=list, blank=True, editable=False)
     problem_count = models.PositiveIntegerField(default=0, editable=False)  # the report's bad-row entries come first
     failure = models.TextField(blank=True, help_text="Why the import failed; nothing of it was written.")

@@ -275,7 +275,7 @@ def test_issuing_one_award_costs_a_fixed_number_of_queries(api, template, django
     api.get("/api/v1/templates")  # the key's last use, written once a minute
 
     # The key; the idempotency key (clear an expired one, insert in a savepoint); in one transaction: the
-    # template, the verified owner of the address, the award, its claim email, the webhook endpoints and the
-    # delivery, the stored answer; and the savepoints around them.
-    with django_assert_num_queries(16):
+    # template, the verified owner of the address, the award, its audit entry, its claim email, the webhook
+    # endpoints and the delivery, the stored answer; and the savepoints around them.
+    with django_assert_num_queries(17):
         assert api.post("/api/v1/awards", issue_body(template)).status_code == 201

@@ -378,15 +378,10 @@ def awards_expiry_announce(*, today=None, batch=500):
         announced += len(awards)
 
 
-@transaction.atomic
-def award_renew(*, award, expires_on, today=None):
-    """Give the award a new expiry date and record the renewal (`renewed_on`).
-
-    An expired badge renewed is valid again as it stands: accepted stays accepted, nothing to claim. The
-    expiry is announced again when the new date passes, and a new expiry reminder goes before it.
-    """
+def award_renew_check(*, award, expires_on, today=None):
+    """Raise the ValidationError that stops renewing `award` to `expires_on`; the rules `award_renew` applies,
+    also asked by an import's preview before anything is written."""
     today = today or timezone.localdate()
-    award.refresh_from_db(from_queryset=Award.objects.select_for_update())
     _refuse_if_anonymised(award)
     if award.is_revoked:
         raise ValidationError("A revoked badge cannot be renewed.", code="revoked")
@@ -396,6 +391,26 @@ def award_renew(*, award, expires_on, today=None):
         raise ValidationError("The new expiry date is in the past.", code="expires_in_past")
     if expires_on < award.issued_on:
         raise ValidationError("The expiry date is before the issue date.", code="expires_before_issue")
+    # A renewal extends: a date that shortens the badge (or one that never expires) is a mistake, not a renewal.
+    if award.expires_on is None:
+        raise ValidationError("This badge does not expire; there is nothing to renew.", code="does_not_expire")
+    if expires_on <= award.expires_on:
+        raise ValidationError(
+            f"The new expiry date is not after the current one ({award.expires_on.isoformat()}).",
+            code="expires_not_later",
+        )
+
+
+@transaction.atomic
+def award_renew(*, award, expires_on, today=None):
+    """Give the award a new expiry date and record the renewal (`renewed_on`).
+
+    An expired badge renewed is valid again as it stands: accepted stays accepted, nothing to claim. The
+    expiry is announced again when the new date passes, and a new expiry reminder goes before it.
+    """
+    today = today or timezone.localdate()
+    award.refresh_from_db(from_queryset=Award.objects.select_for_update())
+    award_renew_check(award=award, expires_on=expires_on, today=today)
     award.expires_on = expires_on
     award.renewed_on = today
     award.expiry_announced_at = None
