@@ -37,7 +37,11 @@ def _render_award_body(award):
 
 @anonymous_page_cached
 def award_public(request, public_id):
-    award = selectors.visible_award_or_404(request.user, public_id)
+    return render_award_page(request, selectors.visible_award_or_404(request.user, public_id))
+
+
+def render_award_page(request, award):
+    """The public page of `award`, loaded with `selectors.PAGE_RELATED`; also what `stored` keeps for visitors."""
     context = {
         "award": award,
         "body": mark_safe(award_body(request, award, _render_award_body)),  # noqa: S308  (our own template)
