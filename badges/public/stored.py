@@ -33,8 +33,9 @@ from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
 
-from ..models import Award, PublicDocument
+from ..models import Award, Issuer, PublicDocument
 from ..openbadges import ob2, ob3
+from ..openbadges.keys import issuer_key_active
 from .selectors import PAGE_RELATED
 
 # Bump when what a document holds changes in a way the template files and settings below do not show.
@@ -195,13 +196,17 @@ def _anonymous_page(award):
     return response.content.decode()
 
 
-def build_all(batch_size=500, only_stale=True):
-    """Build every document that is not current (all of them with `only_stale=False`); returns the count."""
-    rows = PublicDocument.objects.all()
-    if only_stale:
+def build_all(*, shard=0, shards=1, everything=False):
+    """Build every document that is not current (all of them with `everything`), those whose award id is
+    `shard` modulo `shards` only, so that several processes can share the work. Returns the count."""
+    for issuer in Issuer.objects.all():
+        issuer_key_active(issuer=issuer)  # before any build: creating a key clears the issuer's documents
+    rows = PublicDocument.objects.order_by("pk")
+    if not everything:
         rows = rows.exclude(built_release=release())
     built = 0
-    for award_id in rows.values_list("award_id", flat=True).iterator(chunk_size=batch_size):
-        build(award_id)
-        built += 1
+    for award_id in rows.values_list("award_id", flat=True).iterator(chunk_size=2000):
+        if award_id % shards == shard:
+            build(award_id)
+            built += 1
     return built
