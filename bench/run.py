@@ -45,6 +45,10 @@ TARGETS = [
     ("baked PNG (OB 3.0)", "/badges/{id}/baked-ob3.png"),
 ]
 DOCUMENTS = os.environ.get("BENCH_DOCUMENTS", "built")
+# BENCH_ONLY=baked measures /healthz and the targets whose path contains "baked" (for comparing one change).
+ONLY = os.environ.get("BENCH_ONLY", "")
+if ONLY:
+    TARGETS = [target for target in TARGETS if target[1] == "/healthz" or ONLY in target[1]]
 
 ENV = {
     **os.environ,
@@ -66,6 +70,9 @@ def run(*args, **kwargs):
 
 def prepare():
     (ROOT / "var").mkdir(exist_ok=True)
+    if os.environ.get("BENCH_SKIP_PREPARE") == "1":  # the database of an earlier run, as it is
+        run("redis-cli", "-u", ENV["REDIS_URL"], "flushdb", stdout=subprocess.DEVNULL)
+        return
     database = ENV["DATABASE_URL"].rsplit("/", 1)[1]
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", database], stderr=subprocess.DEVNULL, check=False)
     run(PYTHON, "manage.py", "migrate", "--noinput", "-v0")
