@@ -196,14 +196,17 @@ def _anonymous_page(award):
     return response.content.decode()
 
 
-def build_all(*, shard=0, shards=1, everything=False):
+def build_all(*, shard=0, shards=1, everything=False, public_ids=None):
     """Build every document that is not current (all of them with `everything`), those whose award id is
-    `shard` modulo `shards` only, so that several processes can share the work. Returns the count."""
+    `shard` modulo `shards` only, so that several processes can share the work, and only those of
+    `public_ids` when given. Returns the count."""
     for issuer in Issuer.objects.all():
         issuer_key_active(issuer=issuer)  # before any build: creating a key clears the issuer's documents
     rows = PublicDocument.objects.order_by("pk")
     if not everything:
         rows = rows.exclude(built_release=release())
+    if public_ids is not None:
+        rows = rows.filter(public_id__in=public_ids)
     built = 0
     for award_id in rows.values_list("award_id", flat=True).iterator(chunk_size=2000):
         if award_id % shards == shard:

@@ -1,3 +1,6 @@
+import uuid
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
 from badges.public.stored import build_all
@@ -15,6 +18,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--shard", default="0/1", help="I/N: build only awards whose id is I modulo N (run N processes)."
         )
+        parser.add_argument("--public-ids", help="A file of award public ids, one a line: build only those.")
 
     def handle(self, *args, **options):
         try:
@@ -23,5 +27,11 @@ class Command(BaseCommand):
             raise CommandError("--shard takes I/N, for example 0/2 and 1/2.") from None
         if not 0 <= shard < shards:
             raise CommandError("--shard I/N needs 0 <= I < N.")
-        built = build_all(shard=shard, shards=shards, everything=options["all"])
+        public_ids = None
+        if options["public_ids"]:
+            try:
+                public_ids = [uuid.UUID(line) for line in Path(options["public_ids"]).read_text().split()]
+            except (OSError, ValueError) as error:
+                raise CommandError(f"--public-ids: {error}") from None
+        built = build_all(shard=shard, shards=shards, everything=options["all"], public_ids=public_ids)
         self.stdout.write(f"public documents: {built} built")

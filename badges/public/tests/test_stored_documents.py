@@ -423,3 +423,17 @@ def test_the_command_shares_the_work_between_processes(award):
     assert all(d.built_release == stored.release() for d in PublicDocument.objects.filter(award__in=[award, *others]))
     with pytest.raises(CommandError):
         call_command("build_public_documents", "--shard", "2/2")
+
+
+def test_the_command_builds_the_awards_listed_in_a_file(award, tmp_path):
+    other = AcceptedAwardFactory(template=award.template)
+    listed = tmp_path / "ids.txt"
+    listed.write_text(f"{award.public_id}\n")
+
+    call_command("build_public_documents", "--public-ids", str(listed), stdout=io.StringIO())
+
+    assert PublicDocument.objects.get(award=award).built_release == stored.release()
+    assert PublicDocument.objects.get(award=other).built_release == ""
+    listed.write_text("not-an-id\n")
+    with pytest.raises(CommandError):
+        call_command("build_public_documents", "--public-ids", str(listed))
