@@ -88,6 +88,7 @@ def main():
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")
     cookie, award = prepare()
+    load_before = Path("/proc/loadavg").read_text().split()[0]
     jobs_path = f"/wallet/{award}/jobs/?{QUERY}"
     server = start_server(PORT, ENV)
     try:
@@ -101,21 +102,22 @@ def main():
     finally:
         server.terminate()
         server.wait()
-    report(results)
+    report(results, load_before, Path("/proc/loadavg").read_text().split()[0])
 
 
-def report(results):
+def report(results, load_before, load_after):
     postings = os.environ.get("BENCH_POSTINGS", "100000")
     lines = [
         f"### {date.today()}: {postings} postings, wrk -t2 -c16 -d{DURATION}s (unless noted), gunicorn 2 workers, "
-        f"PostgreSQL, {os.cpu_count()} CPUs",
+        f"PostgreSQL, {os.cpu_count()} CPUs, load average {load_before} before / {load_after} after",
         "",
-        "| target | requests/s | p50 ms | p95 ms | p99 ms | errors |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| target | requests/s | ratio to trivial | p50 ms | p95 ms | p99 ms | errors |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
+    ceiling = results[0][1]["rps"]
     for label, r in results:
         timings = f"{r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f}"
-        lines.append(f"| {label} | {r['rps']:.0f} | {timings} | {r['errors']:.0f} |")
+        lines.append(f"| {label} | {r['rps']:.0f} | {r['rps'] / ceiling:.2f} | {timings} | {r['errors']:.0f} |")
     print("\n".join(lines))
 
 
