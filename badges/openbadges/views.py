@@ -104,7 +104,7 @@ _splits = {}
 
 
 def _split_image(image_name, keyword):
-    key = (settings.MEDIA_ROOT, repr(settings.STORAGES), image_name, keyword)
+    key = (str(settings.MEDIA_ROOT), repr(settings.STORAGES), image_name, keyword)  # environ.Path: no hash
     found = _splits.get(key)
     if found is None or found[0] < time.monotonic():
         if len(_splits) > 1000:
