@@ -437,3 +437,12 @@ def test_the_command_builds_the_awards_listed_in_a_file(award, tmp_path):
     listed.write_text("not-an-id\n")
     with pytest.raises(CommandError):
         call_command("build_public_documents", "--public-ids", str(listed))
+
+
+def test_baked_images_with_the_media_root_as_settings_read_it(client, award, settings):
+    """settings.py reads MEDIA_ROOT with django-environ, whose Path cannot be a dictionary key."""
+    import environ  # noqa: PLC0415
+
+    settings.MEDIA_ROOT = environ.Path(str(settings.MEDIA_ROOT))
+
+    assert stored_now(client, award)["statuses"] == (200, 200, 200, 200, 200)
