@@ -16,6 +16,7 @@ The "built" column counts the documents the target built during its run. The mac
 printed before and after.
 """
 
+import contextlib
 import http.client
 import os
 import re
@@ -115,6 +116,26 @@ def load():
     return Path("/proc/loadavg").read_text().split()[0]
 
 
+def _cpu_seconds(pid):
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def server_cpu(server):
+    """CPU seconds spent so far by the gunicorn workers and their PostgreSQL backends: unlike requests/s,
+    what a request costs barely moves when other work shares the machine."""
+    workers = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    backends = sql(
+        "SELECT string_agg(pid::text, ' ') FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid() AND client_port IS NOT NULL"
+    ).split()
+    total = 0.0
+    for pid in workers + backends:
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):  # a process that just ended
+            total += _cpu_seconds(pid)
+    return total
+
+
 def cache_entries():
     output = subprocess.run(["redis-cli", "-u", ENV["REDIS_URL"], "dbsize"], check=True, capture_output=True, text=True)
     return int(output.stdout.strip())
@@ -135,10 +156,11 @@ def warm(path):
         list(pool.map(walk, [ids[n::4] for n in range(4)]))
 
 
-def measure(path):
+def measure(path, server):
     if WARM and "{id}" in path:
         warm(path)
     entries_before, unbuilt_before = cache_entries(), unbuilt()
+    cpu_before = server_cpu(server)
     env = {**ENV, "PATH_PATTERN": path}
     command = [
         "wrk",
@@ -153,7 +175,8 @@ def measure(path):
     output = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
     line = next(line for line in output.splitlines() if line.startswith("RESULT"))
     result = {key: float(value) for key, value in re.findall(r"(\w+)=([\d.]+)", line)}
-    return result | {"misses": cache_entries() - entries_before, "built": unbuilt_before - unbuilt()}
+    cpu_ms = (server_cpu(server) - cpu_before) * 1000 / max(result["requests"], 1)
+    return result | {"misses": cache_entries() - entries_before, "built": unbuilt_before - unbuilt(), "cpu_ms": cpu_ms}
 
 
 def main():
@@ -163,7 +186,7 @@ def main():
     load_before = load()
     server = start_server(PORT, ENV)
     try:
-        results = [(label, path, measure(path)) for label, path in TARGETS]
+        results = [(label, path, measure(path, server)) for label, path in TARGETS]
     finally:
         server.terminate()
         server.wait()
@@ -178,13 +201,16 @@ def report(results, load_before, load_after):
         + (", cache warmed with every id first" if WARM else ", cache empty at the start")
         + f", documents {DOCUMENTS} at the start, load average {load_before} before / {load_after} after",
         "",
-        "| target | requests/s | ratio to trivial | p50 ms | p95 ms | p99 ms | errors | misses / requests | built |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| target | requests/s | ratio to trivial | p50 ms | p95 ms | p99 ms | errors | misses / requests | built "
+        "| server CPU ms per request | CPU ratio |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
+    trivial_cpu = results[0][2]["cpu_ms"]
     for label, _, r in results:
         lines.append(
             f"| {label} | {r['rps']:.0f} | {r['rps'] / ceiling:.2f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} "
-            f"| {r['p99_ms']:.1f} | {r['errors']:.0f} | {r['misses']:.0f} / {r['requests']:.0f} | {r['built']:.0f} |"
+            f"| {r['p99_ms']:.1f} | {r['errors']:.0f} | {r['misses']:.0f} / {r['requests']:.0f} | {r['built']:.0f} "
+            f"| {r['cpu_ms']:.2f} | {trivial_cpu / r['cpu_ms']:.2f} |"
         )
     text = "\n".join(lines) + "\n"
     print(text)
