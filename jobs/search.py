@@ -67,8 +67,9 @@ def split_ids_by_age(postings, cap=None):
     """`split_by_age` for a search with up to `cap` matches, in one query: (current, older), each a list of
     (id, posted_on) in the search's order; None when there are more, and the split is left to the database.
 
-    The filters then run once instead of three times (any current? the page's ids, any older?): a narrow
-    search's bitmap index scans build their whole bitmap before the first row, even for an EXISTS.
+    One query instead of three (any current? the page's ids, any older?): the two EXISTS are cheap in
+    PostgreSQL (0.2-0.3 ms, they stop at the first row), so what this saves is mostly their round trips
+    and building them through the ORM, about a millisecond a page.
     """
     cap = COUNT_CAP if cap is None else cap
     rows = list(postings.values_list("pk", "posted_on", "fetched_at")[: cap + 1])
