@@ -590,3 +590,37 @@ class AwardImport(models.Model):
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
         return None
+
+
+class PublicDocument(models.Model):
+    """What the public reads of one award, rendered once per change and read back with one indexed lookup.
+
+    Database triggers (migration 0013) keep it honest: every award row has one, and any write to the award,
+    its earner, its template, the template's issuer, certification or exams, or the issuer's signing keys,
+    by whatever path (a save, a queryset update, raw SQL), bumps `generation` and clears `built_release` in
+    the same transaction. A document is served only while `built_release` is the running code's release
+    (`badges.public.documents.release`), and stored only if `generation` has not moved since the builder
+    read it, so a build that raced a change is dropped instead of overwriting it.
+    """
+
+    award = models.OneToOneField(Award, on_delete=models.CASCADE, primary_key=True, related_name="public_document")
+    public_id = models.UUIDField(unique=True)
+    generation = models.BigIntegerField(db_default=0)
+    # Empty until built, and again after any change; else the release whose templates and settings built it.
+    built_release = models.CharField(max_length=64, db_default="", blank=True)
+    # Whether the public may see the award (`Award.objects.publicly_visible()`) when it was built.
+    visible = models.BooleanField(db_default=False)
+    revoked = models.BooleanField(db_default=False)
+    ob2_status = models.PositiveSmallIntegerField(db_default=0)
+    ob2_body = models.TextField(db_default="", blank=True)
+    ob3_status = models.PositiveSmallIntegerField(db_default=0)
+    ob3_body = models.TextField(db_default="", blank=True)
+    # The whole page an anonymous visitor gets; it says "valid" or "expired", so it is good until `page_until`.
+    page = models.TextField(db_default="", blank=True)
+    page_until = models.DateField(null=True, blank=True)
+    # For the baked images: the template image's file and the download's name.
+    image_name = models.CharField(max_length=100, db_default="", blank=True)
+    slug = models.CharField(max_length=255, db_default="", blank=True)
+
+    def __str__(self):
+        return f"Public document of award {self.award_id}"
