@@ -15,7 +15,6 @@ from datetime import date
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models.functions import Lower
 
@@ -30,6 +29,7 @@ from .services import (
     award_renew,
     award_renew_check,
     normalize_email,
+    normalize_evidence_url,
     normalize_external_id,
     normalize_recipient_name,
 )
@@ -54,20 +54,6 @@ class AwardItem:
     @property
     def key(self):
         return (self.template.pk, self.email)
-
-
-def normalize_evidence_url(url):
-    url = (url or "").strip()
-    if not url:
-        return ""
-    max_length = Award._meta.get_field("evidence_url").max_length
-    if len(url) > max_length:
-        raise ValidationError(f"The evidence URL is longer than {max_length} characters.", code="evidence_too_long")
-    try:
-        URLValidator(schemes=["http", "https"])(url)
-    except ValidationError:
-        raise ValidationError(f"“{url}” is not an http or https address.", code="evidence_invalid") from None
-    return url
 
 
 def award_item_build(*, template, email, name, issued_on, expires_on=None, external_id="", evidence_url="", ref=None):

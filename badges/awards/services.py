@@ -8,7 +8,7 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, validate_email
+from django.core.validators import MaxLengthValidator, URLValidator, validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -75,11 +75,14 @@ def verified_owner_of(email):
 
 
 @transaction.atomic
-def award_issue(*, template, email, name, issued_on=None, expires_on=None, external_id="", send_email=True):
+def award_issue(
+    *, template, email, name, issued_on=None, expires_on=None, external_id="", evidence_url="", send_email=True
+):
     """Award `template` to `email` and queue the claim email (unless `send_email` is off).
 
     If the address is already verified on an account the badge goes straight to that
-    wallet, still waiting for acceptance. `external_id` is the program's own id for the earner.
+    wallet, still waiting for acceptance. `external_id` is the program's own id for the earner; `evidence_url`
+    a page showing the work behind the badge (published in the Open Badges documents).
     """
     email = normalize_email(email)
     name = normalize_recipient_name(name)
@@ -97,11 +100,26 @@ def award_issue(*, template, email, name, issued_on=None, expires_on=None, exter
         issued_on=issued_on,
         expires_on=expires_on,
         external_id=normalize_external_id(external_id),
+        evidence_url=normalize_evidence_url(evidence_url),
     )
     if send_email:
         outbox_enqueue(kind=CLAIM_EMAIL, to=email, payload={"award_id": award.pk})
     award_issued.send(sender=Award, award=award)
     return award
+
+
+def normalize_evidence_url(url):
+    url = (url or "").strip()
+    if not url:
+        return ""
+    max_length = Award._meta.get_field("evidence_url").max_length
+    if len(url) > max_length:
+        raise ValidationError(f"The evidence URL is longer than {max_length} characters.", code="evidence_too_long")
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise ValidationError(f"“{url}” is not an http or https address.", code="evidence_invalid") from None
+    return url
 
 
 def normalize_external_id(external_id):

@@ -131,6 +131,8 @@ def assertion_json(award):
     }
     if award.expires_on:
         data["expires"] = expires(award)
+    if award.evidence_url:
+        data["evidence"] = award.evidence_url
     if award.template.image:
         data["image"] = baked_image_url(award)
     return data

@@ -106,6 +106,8 @@ def credential_json(award, badgeclass=None):
     }
     if award.expires_on:
         data["validUntil"] = ob2.expires(award)
+    if award.evidence_url:
+        data["evidence"] = [{"id": award.evidence_url, "type": ["Evidence"]}]
     return data
 
 

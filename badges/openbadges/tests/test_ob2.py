@@ -61,6 +61,17 @@ def test_assertion_without_expiry_or_image_leaves_them_out(client):
 
     assert "expires" not in data
     assert "image" not in data
+    assert "evidence" not in data
+
+
+def test_assertion_names_the_evidence_and_the_page_links_it(client):
+    award = AcceptedAwardFactory(evidence_url="https://exams.example.org/results/42")
+
+    data = _get(client, "ob2_assertion", award.public_id).json()
+    page = _get(client, "award_public", award.public_id).content.decode()
+
+    assert data["evidence"] == "https://exams.example.org/results/42"
+    assert 'href="https://exams.example.org/results/42" rel="nofollow noopener"' in page
 
 
 def test_revoked_assertion_answers_410_with_reason(client):

@@ -33,6 +33,16 @@ def _decode(client, token, **options):
     return jwt.decode(token, _published_key(client, token), algorithms=["RS256"], options=options)
 
 
+def test_credential_carries_the_evidence_in_the_signed_token(client):
+    award = AcceptedAwardFactory(evidence_url="https://exams.example.org/results/42")
+
+    data = client.get(reverse("award_credential_json", args=[award.public_id])).json()
+    claims = _decode(client, _token(client, award))
+
+    assert data["evidence"] == [{"id": "https://exams.example.org/results/42", "type": ["Evidence"]}]
+    assert claims["evidence"] == data["evidence"]
+
+
 def test_credential_has_the_open_badge_credential_shape(client):
     award = AcceptedAwardFactory(expires_on=date(2099, 6, 30))
     give_image(award.template)
