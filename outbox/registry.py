@@ -6,7 +6,14 @@ An app registers one per kind in its `AppConfig.ready()`:
 
 A renderer takes the row and returns an `EmailMultiAlternatives`, or None when the email
 no longer makes sense (the award was revoked meanwhile); the row is then marked sent.
+
+A kind sent in bulk can also register a `prefetch`: it takes the rows of that kind in a batch and reads in
+one query what their emails show (their awards, say), and the renderer is then called with
+`prefetched=` what it returned. A worker sending a batch of 100 then reads once instead of 100 times; the
+renderer must still check, in the row's own transaction, whatever decides whether the email goes out.
 """
+
+from collections import defaultdict
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -14,21 +21,37 @@ from django.template import Context
 from django.template.loader import get_template, render_to_string
 
 _renderers = {}
+_prefetchers = {}
 
 
-def register(kind, renderer):
+def register(kind, renderer, prefetch=None):
     _renderers[kind] = renderer
+    if prefetch is None:
+        _prefetchers.pop(kind, None)
+    else:
+        _prefetchers[kind] = prefetch
 
 
 def kinds():
     return sorted(_renderers)
 
 
-def render(row):
+def prefetch(rows):
+    """What the renderers of `rows` read once for the whole batch: {kind: what its prefetch returned}."""
+    by_kind = defaultdict(list)
+    for row in rows:
+        if row.kind in _prefetchers:
+            by_kind[row.kind].append(row)
+    return {kind: _prefetchers[kind](kind_rows) for kind, kind_rows in by_kind.items()}
+
+
+def render(row, prefetched=None):
     try:
         renderer = _renderers[row.kind]
     except KeyError:
         raise LookupError(f"No email renderer registered for kind {row.kind!r}") from None
+    if prefetched and row.kind in prefetched:
+        return renderer(row, prefetched=prefetched[row.kind])
     return renderer(row)
 
 
