@@ -13,7 +13,9 @@ one query what their emails show (their awards, say), and the renderer is then c
 renderer must still check, in the row's own transaction, whatever decides whether the email goes out.
 """
 
+import email.policy
 from collections import defaultdict
+from email.headerregistry import HeaderRegistry
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -55,6 +57,46 @@ def render(row, prefetched=None):
     return renderer(row)
 
 
+class _HeaderClasses(HeaderRegistry):
+    """The standard library's header registry, building each header class once.
+
+    `HeaderRegistry` builds a new class with `type()` every time it is asked for one: 15 times per email
+    (the headers of the message and of its two parts, set and then read to serialise), about a third of
+    the CPU time the `email` package spends on a claim email. The classes it builds hold no state, so one
+    per header name serves every message and the bytes are the same.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._built = {}
+
+    def __getitem__(self, name):
+        key = name.lower()
+        if key not in self._built:
+            self._built[key] = super().__getitem__(name)
+        return self._built[key]
+
+
+_HEADER_CLASSES = _HeaderClasses()
+_policies = {}
+
+
+def _with_header_classes(policy):
+    """`policy` building its headers from `_HEADER_CLASSES`, when it uses the standard registry."""
+    if type(policy.header_factory) is not HeaderRegistry:
+        return policy
+    if policy not in _policies:
+        _policies[policy] = policy.clone(header_factory=_HEADER_CLASSES)
+    return _policies[policy]
+
+
+class OutboxMessage(EmailMultiAlternatives):
+    """An HTML + text email whose MIME message costs less CPU to build (see `_HeaderClasses`)."""
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=_with_header_classes(policy))
+
+
 def _render_text(template_name, context):
     """Render a subject or plain-text body without autoescape, whatever the template says: it is not HTML,
     and "Ada's badge" must not arrive as "Ada&#x27;s badge"."""
@@ -67,7 +109,7 @@ def templated_email(*, to, template, context, reply_to=None, headers=None):
     `headers` are extra headers, such as `List-Unsubscribe` (`unsubscribe_headers`)."""
     context = {"SITE_URL": settings.SITE_URL, "SITE_NAME": settings.SITE_NAME, **context}
     subject = " ".join(_render_text(f"{template}_subject.txt", context).split())
-    message = EmailMultiAlternatives(
+    message = OutboxMessage(
         subject=subject,
         body=_render_text(f"{template}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
