@@ -9,7 +9,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, validate_email
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from badgeportal.audit import audit_record
@@ -176,6 +176,7 @@ def claim_token_mint(*, award):
     """
     raw_token = secrets.token_urlsafe(32)
     now = timezone.now()
+    connection = transaction.get_connection()
     field = ClaimToken._meta.get_field
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field(name).column) for name in ("award", "token_hash", "created_at", "expires_at"))
