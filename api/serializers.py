@@ -2,7 +2,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from badges.awards.services import normalize_email, normalize_external_id, normalize_recipient_name
+from badges.awards.services import (
+    normalize_email,
+    normalize_evidence_url,
+    normalize_external_id,
+    normalize_recipient_name,
+)
 from badges.models import Award, AwardState, AwardStatus, DuplicatePolicy
 from webhooks.payloads import award_document
 
@@ -53,6 +58,7 @@ class AwardSerializer(serializers.Serializer):
     recipient_email = serializers.EmailField()
     recipient_name = serializers.CharField()
     external_id = serializers.CharField(help_text="The program's own id for the earner.")
+    evidence_url = serializers.CharField(help_text="A page showing the work behind the badge, or empty.")
     issued_on = serializers.DateField()
     expires_on = serializers.DateField(allow_null=True)
     accepted_at = serializers.DateTimeField(allow_null=True)
@@ -79,6 +85,13 @@ class AwardIssueSerializer(StrictSerializer):
     external_id = serializers.CharField(
         max_length=Award._meta.get_field("external_id").max_length, required=False, allow_blank=True, default=""
     )
+    evidence_url = serializers.CharField(
+        max_length=Award._meta.get_field("evidence_url").max_length,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="An http(s) page showing the work behind the badge; published in its Open Badges data.",
+    )
     send_email = serializers.BooleanField(default=True, help_text="Email the claim link (default true).")
 
     def validate_template(self, slug):
@@ -95,6 +108,9 @@ class AwardIssueSerializer(StrictSerializer):
 
     def validate_external_id(self, value):
         return _service_rule(normalize_external_id, value)
+
+    def validate_evidence_url(self, value):
+        return _service_rule(normalize_evidence_url, value)
 
     def validate(self, data):
         issued_on, expires_on = data.get("issued_on"), data.get("expires_on")

@@ -53,6 +53,7 @@ def _issue_kwargs(data):
         "issued_on": data.get("issued_on"),
         "expires_on": data.get("expires_on"),
         "external_id": data.get("external_id", ""),
+        "evidence_url": data.get("evidence_url", ""),
         "send_email": data["send_email"],
     }
 
@@ -147,6 +148,7 @@ def _award_item(index, data):
         issued_on=data.get("issued_on") or timezone.localdate(),
         expires_on=data.get("expires_on"),
         external_id=data.get("external_id", ""),
+        evidence_url=data.get("evidence_url", ""),
         ref=index,
     )
 

@@ -12,12 +12,30 @@ Two ways into it, both used by every app that lets staff change something:
 Entries are never edited or deleted from the admin (`accounts.admin.LogEntryAdmin`).
 """
 
-from auditlog.context import auditlog_value
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.contenttypes.models import ContentType
 from django.dispatch import receiver
+
+# Who is acting in this request or task, for entries written without a save (`audit_record_many`). Our own
+# variable, reset when the block ends: auditlog's context keeps its last actor after the request, and a
+# later action in the same thread (an API batch, a task) would be filed under that staff member.
+_acting = ContextVar("audit_actor", default=None)
+
+
+@contextmanager
+def audit_actor(user):
+    """Within the block, bulk-written entries name `user` (AuditActorMiddleware sets it per request)."""
+    token = _acting.set(user)
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
 
 # Never worth an entry: bookkeeping every save touches.
 ALWAYS_EXCLUDED = ["updated_at"]
@@ -48,7 +66,7 @@ def audit_record(*, instance, action, changes=None, actor=None):
 
 def audit_record_many(*, instances, action):
     """`audit_record` for many rows written in bulk (an import): one entry each, in one INSERT. The actor is
-    the one the middleware (or `auditlog.context.set_actor`) set for this request or command, if any."""
+    the one `audit_actor` names for this request or task, if any."""
     actor = _current_actor()
     who = {"actor": actor, "actor_email": actor.email} if actor is not None else {}
     entries = [
@@ -68,11 +86,8 @@ def audit_record_many(*, instances, action):
 
 
 def _current_actor():
-    # bulk_create sends no pre_save, so the actor the middleware set is not filled in by auditlog: read it.
-    try:
-        actor = auditlog_value.get().get("actor")
-    except LookupError:
-        return None
+    # bulk_create sends no pre_save, so auditlog does not fill the actor in: read ours.
+    actor = _acting.get()
     return actor if getattr(actor, "is_authenticated", False) else None
 
 

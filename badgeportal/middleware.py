@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
+from .audit import audit_actor
 from .client_ip import client_ip
 
 
@@ -16,6 +17,10 @@ class AuditActorMiddleware(AuditlogMiddleware):
     The address is the client's as our own proxies report it (`client_ip`), not the first `X-Forwarded-For`
     entry, which any client can write: an audit trail must not record an address the actor chose.
     """
+
+    def __call__(self, request):
+        with audit_actor(getattr(request, "user", None)):
+            return super().__call__(request)
 
     @staticmethod
     def _get_actor(request):

@@ -13,7 +13,10 @@ from .models import Award, BadgeTemplate, Certification, Exam, Issuer, IssuerKey
 
 def register_models():
     # The salt and the encrypted key are secrets, and the sweep's bookkeeping is no one's action.
-    audit_register(Award, exclude_fields=["recipient_salt", "claim_link_opened_at", "expiry_announced_at"])
+    # public_document: the stored public copy (a reverse one-to-one the diff would otherwise read, a query a save).
+    audit_register(
+        Award, exclude_fields=["recipient_salt", "claim_link_opened_at", "expiry_announced_at", "public_document"]
+    )
     audit_register(BadgeTemplate, exclude_fields=["source_snapshot", "image_renditions_of"])
     audit_register(Certification, exclude_fields=["source_snapshot"])
     audit_register(Exam, exclude_fields=["source_snapshot"], m2m_fields={"certifications"})

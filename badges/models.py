@@ -525,6 +525,7 @@ class ImportState(models.TextChoices):
 class DuplicatePolicy(models.TextChoices):
     SKIP = "skip", "Skip: do not award a badge the address already holds (or that repeats in the file)"
     ALLOW = "allow", "Allow: award it again"
+    RENEW = "renew", "Renew: give the badge the address already holds the row's expiry date (no email)"
 
 
 class AwardImport(models.Model):
@@ -547,16 +548,21 @@ class AwardImport(models.Model):
     duplicates = models.CharField(max_length=5, choices=DuplicatePolicy.choices, default=DuplicatePolicy.SKIP)
     send_email = models.BooleanField("send claim emails", default=True)
     state = models.CharField(max_length=10, choices=ImportState.choices, default=ImportState.PREVIEWED)
-    # The preview's figures: data rows in the file, awards it would create, duplicates, bad rows.
+    # The preview's figures: data rows in the file, awards it would create or renew, duplicates, bad rows.
     rows_total = models.PositiveIntegerField(default=0)
     to_create = models.PositiveIntegerField(default=0)
+    to_renew = models.PositiveIntegerField(default=0)
     duplicate_count = models.PositiveIntegerField("duplicates", default=0)
     error_count = models.PositiveIntegerField("bad rows", default=0)
-    # The result: awards created, duplicates skipped, bad rows left out.
+    # Rows the renew policy cannot renew (reasons in the report): as previewed, then as the run found them.
+    renew_refused = models.PositiveIntegerField("renewals refused", default=0)
+    # The result: awards created, awards renewed, duplicates skipped, bad rows left out.
     created = models.PositiveIntegerField(default=0)
+    renewed = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
-    # [[line, column, value, problem], ...]: the bad rows, then (once run) the duplicates skipped.
+    # [[line, column, value, problem], ...]: the bad rows, then the duplicates (once run: skipped) and the
+    # renewals refused.
     report = models.JSONField(default=list, blank=True, editable=False)
     problem_count = models.PositiveIntegerField(default=0, editable=False)  # the report's bad-row entries come first
     failure = models.TextField(blank=True, help_text="Why the import failed; nothing of it was written.")
@@ -584,3 +590,37 @@ class AwardImport(models.Model):
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
         return None
+
+
+class PublicDocument(models.Model):
+    """What the public reads of one award, rendered once per change and read back with one indexed lookup.
+
+    Database triggers (migration 0013) keep it honest: every award row has one, and any write to the award,
+    its earner, its template, the template's issuer, certification or exams, or the issuer's signing keys,
+    by whatever path (a save, a queryset update, raw SQL), bumps `generation` and clears `built_release` in
+    the same transaction. A document is served only while `built_release` is the running code's release
+    (`badges.public.documents.release`), and stored only if `generation` has not moved since the builder
+    read it, so a build that raced a change is dropped instead of overwriting it.
+    """
+
+    award = models.OneToOneField(Award, on_delete=models.CASCADE, primary_key=True, related_name="public_document")
+    public_id = models.UUIDField(unique=True)
+    generation = models.BigIntegerField(db_default=0)
+    # Empty until built, and again after any change; else the release whose templates and settings built it.
+    built_release = models.CharField(max_length=64, db_default="", blank=True)
+    # Whether the public may see the award (`Award.objects.publicly_visible()`) when it was built.
+    visible = models.BooleanField(db_default=False)
+    revoked = models.BooleanField(db_default=False)
+    ob2_status = models.PositiveSmallIntegerField(db_default=0)
+    ob2_body = models.TextField(db_default="", blank=True)
+    ob3_status = models.PositiveSmallIntegerField(db_default=0)
+    ob3_body = models.TextField(db_default="", blank=True)
+    # The whole page an anonymous visitor gets; it says "valid" or "expired", so it is good until `page_until`.
+    page = models.TextField(db_default="", blank=True)
+    page_until = models.DateField(null=True, blank=True)
+    # For the baked images: the template image's file and the download's name.
+    image_name = models.CharField(max_length=100, db_default="", blank=True)
+    slug = models.CharField(max_length=255, db_default="", blank=True)
+
+    def __str__(self):
+        return f"Public document of award {self.award_id}"

@@ -45,6 +45,9 @@ def seed(total):
 
 
 def write_ids(path, count):
+    """A random sample of public awards; an earlier run's sample is kept, so its built documents serve again."""
+    if Path(path).is_file() and len(Path(path).read_text().split()) == count:
+        return
     ids = Award.objects.publicly_visible().order_by("?").values_list("public_id", flat=True)[:count]
     Path(path).write_text("\n".join(str(i) for i in ids) + "\n")
 

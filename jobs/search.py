@@ -52,11 +52,43 @@ def split_by_age(postings):
 
     A posting without a date counts as current while its source still lists it: fetched within the limit.
     """
-    age_limit = timedelta(days=settings.JOBS_FRESH_DAYS)
-    since, listed_since = timezone.localdate() - age_limit, timezone.now() - age_limit
+    since, listed_since = _age_limits()
     current = Q(posted_on__gte=since) | Q(posted_on__isnull=True, fetched_at__gte=listed_since)
     older = Q(posted_on__lt=since) | Q(posted_on__isnull=True, fetched_at__lt=listed_since)
     return postings.filter(current), postings.filter(older)
+
+
+def _age_limits():
+    age_limit = timedelta(days=settings.JOBS_FRESH_DAYS)
+    return timezone.localdate() - age_limit, timezone.now() - age_limit
+
+
+def split_ids_by_age(postings, cap=None):
+    """`split_by_age` for a search with up to `cap` matches, in one query: (current, older), each a list of
+    (id, posted_on) in the search's order; None when there are more, and the split is left to the database.
+
+    One query instead of three (any current? the page's ids, any older?): the two EXISTS are cheap in
+    PostgreSQL (0.2-0.3 ms, they stop at the first row), so what this saves is mostly their round trips
+    and building them through the ORM, about a millisecond a page.
+    """
+    cap = COUNT_CAP if cap is None else cap
+    rows = list(postings.values_list("pk", "posted_on", "fetched_at")[: cap + 1])
+    if len(rows) > cap:
+        return None
+    since, listed_since = _age_limits()
+    current, older = [], []
+    for pk, posted_on, fetched_at in rows:
+        is_current = posted_on >= since if posted_on is not None else fetched_at >= listed_since
+        (current if is_current else older).append((pk, posted_on))
+    return current, older
+
+
+def page_of_ids(queryset, ids, number, *, per_page):
+    """One page of `queryset` whose matching ids, in order, are already known (`split_ids_by_age`)."""
+    page = Paginator(ids, per_page).get_page(number)
+    page.object_list = list(queryset.filter(pk__in=page.object_list)) if page.object_list else []
+    page.more_than_counted = False
+    return page
 
 
 def posted_between(postings):

@@ -25,11 +25,13 @@ from .models import (
 )
 from .search import (
     certification_ids_for,
+    page_of_ids,
     paginate,
     posted_between,
     postings_filter,
     postings_for_certifications,
     split_by_age,
+    split_ids_by_age,
 )
 from .services import job_apply_count, saved_job_toggle
 
@@ -75,6 +77,26 @@ def _listing(request, postings):
 
     Postings published more than JOBS_FRESH_DAYS ago are not called open: most are filled long since.
     """
+    split = split_ids_by_age(postings)
+    if split is None:  # a broad search: the database splits it, each part read off the sort index
+        return _listing_split_by_the_database(request, postings)
+    current, older = split
+    asked = request.GET.get("age")
+    show_older = asked == "older" or (asked != "current" and not current)
+    shown = older if show_older else current
+    page = page_of_ids(postings, [pk for pk, _ in shown], request.GET.get("page"), per_page=PAGE_SIZE)
+    listing = {"page": page, "show_older": show_older, "older_asked": asked == "older"}
+    if show_older:
+        dates = [posted_on for _, posted_on in older if posted_on is not None]
+        listing["older_first"], listing["older_last"] = (
+            (min(dates), max(dates)) if dates and page.object_list else (None, None)
+        )
+    else:
+        listing["has_older"] = bool(older)
+    return listing
+
+
+def _listing_split_by_the_database(request, postings):
     current, older = split_by_age(postings)
     asked = request.GET.get("age")
     show_older = asked == "older" or (asked != "current" and not current.exists())

@@ -35,6 +35,7 @@ def award_document(award):
         "recipient_email": award.recipient_email,
         "recipient_name": award.recipient_name,
         "external_id": award.external_id,
+        "evidence_url": award.evidence_url,
         "issued_on": _iso(award.issued_on),
         "expires_on": _iso(award.expires_on),
         "accepted_at": _iso(award.accepted_at),

@@ -42,6 +42,18 @@ def test_issuing_without_the_email_sends_none(api, template):
     assert not OutboxEmail.objects.exists()
 
 
+def test_issuing_takes_the_evidence_and_publishes_it(api, template):
+    from badges.openbadges import ob2
+
+    body = issue_body(template, evidence_url="https://exams.example.org/results/42")
+
+    award = api.post("/api/v1/awards", body).json()
+
+    assert award["evidence_url"] == "https://exams.example.org/results/42"
+    stored = Award.objects.select_related("template").get(public_id=award["id"])
+    assert ob2.assertion_json(stored)["evidence"] == "https://exams.example.org/results/42"
+
+
 def test_issuing_takes_dates(api, template):
     body = issue_body(template, issued_on="2026-01-10", expires_on="2028-01-10")
 
@@ -63,6 +75,8 @@ def test_issuing_takes_dates(api, template):
         ({"name": 17}, ("name", "invalid")),
         ({"name": ["Ada"]}, ("name", "invalid")),
         ({"external_id": "x" * 101}, ("external_id", "max_length")),
+        ({"evidence_url": "javascript:alert(1)"}, ("evidence_url", "evidence_invalid")),
+        ({"evidence_url": "https://e.example.org/" + "x" * 500}, ("evidence_url", "max_length")),
         ({"issued_on": "yesterday"}, ("issued_on", "invalid")),
         ({"issued_on": "2026-01-10", "expires_on": "2025-01-10"}, ("expires_on", "expires_before_issue")),
         ({"send_email": "perhaps"}, ("send_email", "invalid")),
@@ -275,7 +289,7 @@ def test_issuing_one_award_costs_a_fixed_number_of_queries(api, template, django
     api.get("/api/v1/templates")  # the key's last use, written once a minute
 
     # The key; the idempotency key (clear an expired one, insert in a savepoint); in one transaction: the
-    # template, the verified owner of the address, the award, its claim email, the webhook endpoints and the
-    # delivery, the stored answer; and the savepoints around them.
-    with django_assert_num_queries(16):
+    # template, the verified owner of the address, the award, its audit entry, its claim email, the webhook
+    # endpoints and the delivery, the stored answer; and the savepoints around them.
+    with django_assert_num_queries(17):
         assert api.post("/api/v1/awards", issue_body(template)).status_code == 201

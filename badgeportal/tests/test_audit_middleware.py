@@ -36,3 +36,19 @@ def test_a_change_outside_a_signed_in_request_has_no_actor(audited_issuer):
 
     entry = LogEntry.objects.get_for_object(audited_issuer).get(action=LogEntry.Action.UPDATE)
     assert entry.actor is None
+
+
+def test_a_bulk_write_after_a_request_is_not_signed_by_that_requests_user(client):
+    from badgeportal.audit import audit_actor, audit_record_many
+
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    client.get(reverse("admin:index"))  # auditlog leaves this request's actor in the thread's context
+    issuer = IssuerFactory()
+
+    [after_request] = audit_record_many(instances=[issuer], action="imported")
+    with audit_actor(staff):
+        [inside] = audit_record_many(instances=[issuer], action="imported")
+
+    assert after_request.actor is None
+    assert inside.actor == staff

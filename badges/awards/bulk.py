@@ -4,6 +4,10 @@
 `awards_issue_many` writes checked items in batches, each batch a fixed number of queries whatever its size:
 the duplicates it holds, the verified owners of its addresses, one INSERT of awards, one INSERT of their
 claim emails. Everything happens in one transaction: a failure leaves nothing behind.
+
+With the renew policy a batch also locks the awards its addresses already hold (one query) and renews each
+through `award_renew`, one award at a time: a renewal is rare beside an issue, and going through the service
+keeps its rules, its audit entry and its `award_renewed` signal.
 """
 
 from dataclasses import dataclass, field
@@ -11,7 +15,6 @@ from datetime import date
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models.functions import Lower
 
@@ -20,7 +23,16 @@ from outbox.models import OutboxEmail
 from outbox.services import outbox_enqueue_many, outbox_sweep_on_commit
 
 from ..models import Award, BadgeTemplate, DuplicatePolicy
-from .services import CLAIM_EMAIL, add_months, normalize_email, normalize_external_id, normalize_recipient_name
+from .services import (
+    CLAIM_EMAIL,
+    add_months,
+    award_renew,
+    award_renew_check,
+    normalize_email,
+    normalize_evidence_url,
+    normalize_external_id,
+    normalize_recipient_name,
+)
 from .signals import awards_issued_in_bulk
 
 BATCH_SIZE = 1000
@@ -42,20 +54,6 @@ class AwardItem:
     @property
     def key(self):
         return (self.template.pk, self.email)
-
-
-def normalize_evidence_url(url):
-    url = (url or "").strip()
-    if not url:
-        return ""
-    max_length = Award._meta.get_field("evidence_url").max_length
-    if len(url) > max_length:
-        raise ValidationError(f"The evidence URL is longer than {max_length} characters.", code="evidence_too_long")
-    try:
-        URLValidator(schemes=["http", "https"])(url)
-    except ValidationError:
-        raise ValidationError(f"“{url}” is not an http or https address.", code="evidence_invalid") from None
-    return url
 
 
 def award_item_build(*, template, email, name, issued_on, expires_on=None, external_id="", evidence_url="", ref=None):
@@ -94,6 +92,42 @@ def awards_existing(keys):
     return set(found) & keys
 
 
+def awards_held(keys, *, lock=False):
+    """{(template id, email): award} for the pairs of `keys` already awarded and not revoked, in one query; of
+    several awards of a pair (an import that allowed duplicates), the latest issued. `lock`: FOR UPDATE."""
+    keys = set(keys)
+    if not keys:
+        return {}
+    awards = Award.objects.filter(
+        template_id__in={template_id for template_id, _ in keys},
+        recipient_email__in={email for _, email in keys},
+        revoked_at__isnull=True,
+    ).order_by("issued_on", "pk")
+    if lock:
+        awards = awards.select_for_update(of=("self",))
+    held = {}
+    for award in awards:
+        key = (award.template_id, award.recipient_email)
+        if key in keys:
+            held[key] = award  # the later one wins
+    return held
+
+
+def renewals_check(items, *, today=None):
+    """Split `items` whose address holds their badge into (renewable, refused): refused holds
+    (item, ValidationError) as `award_renew` would raise it. Reads, never writes: the preview's question."""
+    held = awards_held(item.key for item in items)
+    renewable, refused = [], []
+    for item in items:
+        try:
+            award_renew_check(award=held[item.key], expires_on=item.expires_on, today=today)
+        except ValidationError as error:
+            refused.append((item, error))
+        else:
+            renewable.append(item)
+    return renewable, refused
+
+
 def _verified_owners(emails):
     """{email: user id} for the addresses verified on an account (stored lower-cased on awards)."""
     rows = (
@@ -109,6 +143,9 @@ class IssuedMany:
     created: int = 0
     created_ids: list = field(default_factory=list)
     skipped: list = field(default_factory=list)  # the items left out as duplicates
+    renewed: int = 0
+    renewed_ids: list = field(default_factory=list)
+    refused: list = field(default_factory=list)  # (item, ValidationError): renewals `award_renew` refused
 
 
 @transaction.atomic
@@ -118,7 +155,9 @@ def awards_issue_many(
     """Issue the checked `items` (an iterable of `AwardItem`) in one transaction and return an `IssuedMany`.
 
     With `duplicates="skip"`, an item whose template and address already hold a badge that is not revoked,
-    or that repeats an earlier item, is left out (and returned in `skipped`). Sends `awards_issued_in_bulk`
+    or that repeats an earlier item, is left out (and returned in `skipped`). With `duplicates="renew"`, such a
+    badge is renewed to the item's expiry date instead (`award_renew`, no claim email); one it refuses to
+    renew is returned in `refused` with the reason; a repeat is skipped. Sends `awards_issued_in_bulk`
     once per batch, never `award_issued`. `progress(count)` hears after each batch how many items are done.
     """
     result = IssuedMany()
@@ -141,8 +180,32 @@ def awards_issue_many(
     return result
 
 
+def _renew_held(batch, result, seen):
+    """Renew the badges the batch's addresses hold; return the items left to issue."""
+    held = awards_held((item.key for item in batch), lock=True)
+    keep = []
+    for item in batch:
+        if item.key in seen:
+            result.skipped.append(item)
+            continue
+        seen.add(item.key)
+        if item.key not in held:
+            keep.append(item)
+            continue
+        try:
+            award = award_renew(award=held[item.key], expires_on=item.expires_on)
+        except ValidationError as error:
+            result.refused.append((item, error))
+        else:
+            result.renewed += 1
+            result.renewed_ids.append(award.pk)
+    return keep
+
+
 def _issue_batch(batch, result, seen, send_email, duplicates, award_import):
-    if duplicates == DuplicatePolicy.SKIP:
+    if duplicates == DuplicatePolicy.RENEW:
+        keep = _renew_held(batch, result, seen)
+    elif duplicates == DuplicatePolicy.SKIP:
         existing = awards_existing(item.key for item in batch)
         keep = []
         for item in batch:

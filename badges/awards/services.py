@@ -8,7 +8,7 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, validate_email
+from django.core.validators import MaxLengthValidator, URLValidator, validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -75,11 +75,14 @@ def verified_owner_of(email):
 
 
 @transaction.atomic
-def award_issue(*, template, email, name, issued_on=None, expires_on=None, external_id="", send_email=True):
+def award_issue(
+    *, template, email, name, issued_on=None, expires_on=None, external_id="", evidence_url="", send_email=True
+):
     """Award `template` to `email` and queue the claim email (unless `send_email` is off).
 
     If the address is already verified on an account the badge goes straight to that
-    wallet, still waiting for acceptance. `external_id` is the program's own id for the earner.
+    wallet, still waiting for acceptance. `external_id` is the program's own id for the earner; `evidence_url`
+    a page showing the work behind the badge (published in the Open Badges documents).
     """
     email = normalize_email(email)
     name = normalize_recipient_name(name)
@@ -97,11 +100,26 @@ def award_issue(*, template, email, name, issued_on=None, expires_on=None, exter
         issued_on=issued_on,
         expires_on=expires_on,
         external_id=normalize_external_id(external_id),
+        evidence_url=normalize_evidence_url(evidence_url),
     )
     if send_email:
         outbox_enqueue(kind=CLAIM_EMAIL, to=email, payload={"award_id": award.pk})
     award_issued.send(sender=Award, award=award)
     return award
+
+
+def normalize_evidence_url(url):
+    url = (url or "").strip()
+    if not url:
+        return ""
+    max_length = Award._meta.get_field("evidence_url").max_length
+    if len(url) > max_length:
+        raise ValidationError(f"The evidence URL is longer than {max_length} characters.", code="evidence_too_long")
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise ValidationError(f"“{url}” is not an http or https address.", code="evidence_invalid") from None
+    return url
 
 
 def normalize_external_id(external_id):
@@ -408,15 +426,10 @@ def awards_expiry_announce(*, today=None, batch=500):
         announced += len(awards)
 
 
-@transaction.atomic
-def award_renew(*, award, expires_on, today=None):
-    """Give the award a new expiry date and record the renewal (`renewed_on`).
-
-    An expired badge renewed is valid again as it stands: accepted stays accepted, nothing to claim. The
-    expiry is announced again when the new date passes, and a new expiry reminder goes before it.
-    """
+def award_renew_check(*, award, expires_on, today=None):
+    """Raise the ValidationError that stops renewing `award` to `expires_on`; the rules `award_renew` applies,
+    also asked by an import's preview before anything is written."""
     today = today or timezone.localdate()
-    award.refresh_from_db(from_queryset=Award.objects.select_for_update())
     _refuse_if_anonymised(award)
     if award.is_revoked:
         raise ValidationError("A revoked badge cannot be renewed.", code="revoked")
@@ -426,6 +439,26 @@ def award_renew(*, award, expires_on, today=None):
         raise ValidationError("The new expiry date is in the past.", code="expires_in_past")
     if expires_on < award.issued_on:
         raise ValidationError("The expiry date is before the issue date.", code="expires_before_issue")
+    # A renewal extends: a date that shortens the badge (or one that never expires) is a mistake, not a renewal.
+    if award.expires_on is None:
+        raise ValidationError("This badge does not expire; there is nothing to renew.", code="does_not_expire")
+    if expires_on <= award.expires_on:
+        raise ValidationError(
+            f"The new expiry date is not after the current one ({award.expires_on.isoformat()}).",
+            code="expires_not_later",
+        )
+
+
+@transaction.atomic
+def award_renew(*, award, expires_on, today=None):
+    """Give the award a new expiry date and record the renewal (`renewed_on`).
+
+    An expired badge renewed is valid again as it stands: accepted stays accepted, nothing to claim. The
+    expiry is announced again when the new date passes, and a new expiry reminder goes before it.
+    """
+    today = today or timezone.localdate()
+    award.refresh_from_db(from_queryset=Award.objects.select_for_update())
+    award_renew_check(award=award, expires_on=expires_on, today=today)
     award.expires_on = expires_on
     award.renewed_on = today
     award.expiry_announced_at = None

@@ -28,8 +28,8 @@ PAGE_OF_STATE = {
 
 @admin.register(AwardImport)
 class AwardImportAdmin(admin.ModelAdmin):
-    list_display = ["file_name", "uploaded_by", "created_at", "state", "rows_total", "created", "skipped", "failed",
-                    "links"]  # fmt: skip
+    list_display = ["file_name", "uploaded_by", "created_at", "state", "rows_total", "created", "renewed", "skipped",
+                    "failed", "links"]  # fmt: skip
     list_filter = ["state"]
     list_select_related = ["uploaded_by"]
     search_fields = ["file_name", "uploaded_by__email"]

@@ -16,7 +16,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from ..awards.bulk import AwardItem, award_item_build, awards_existing
+from ..awards.bulk import AwardItem, award_item_build, awards_existing, renewals_check
 from ..catalog.selectors import TEMPLATE_REFERENCE_HELP, badge_template_find
 from ..models import BadgeTemplate
 
@@ -85,6 +85,10 @@ class Plan:
     items: list = field(default_factory=list)
     problems: list = field(default_factory=list)
     duplicates: list = field(default_factory=list)  # Problems naming the duplicate rows (preview only)
+    to_create: int = 0  # set under the chosen duplicates policy (`badges.imports.services.plan_preview`)
+    held: list = field(default_factory=list)  # the items whose address already holds the badge (not repeats)
+    to_renew: int = 0  # with the renew policy (`plan_renewals`): the held items it would renew
+    refusals: list = field(default_factory=list)  # Problems naming the held rows it could not renew
 
     @property
     def bad_rows(self):
@@ -253,6 +257,27 @@ def plan_file(data, *, encoding="", check_existing=True):
     return plan
 
 
+ALREADY_HELD = "already holds this badge (not revoked)"
+
+
+def plan_renewals(plan, batch=1000):
+    """Under the renew policy: the rows whose address holds the badge are renewals, not duplicates; those
+    `award_renew` would refuse become refusals with its reason. Only repeats inside the file stay duplicates."""
+    held_lines = {item.ref for item in plan.held}
+    plan.duplicates = [problem for problem in plan.duplicates if problem.line not in held_lines]
+    for start in range(0, len(plan.held), batch):
+        renewable, refused = renewals_check(plan.held[start : start + batch])
+        plan.to_renew += len(renewable)
+        plan.refusals += [renewal_refused(item, error) for item, error in refused]
+    return plan
+
+
+def renewal_refused(item, error):
+    """The report's entry for a row whose renewal `award_renew` refuses."""
+    value = item.expires_on.isoformat() if item.expires_on else ""
+    return Problem(item.ref, "expires on", value, "cannot renew: " + " ".join(error.messages))
+
+
 def _note_existing(plan, batch=1000):
     repeats = {problem.line for problem in plan.duplicates}  # a row is one duplicate, whatever it repeats
     for start in range(0, len(plan.items), batch):
@@ -260,7 +285,8 @@ def _note_existing(plan, batch=1000):
         existing = awards_existing(item.key for item in items)
         for item in items:
             if item.key in existing and item.ref not in repeats:
-                message = "already holds this badge (not revoked)"
+                plan.held.append(item)
+                message = ALREADY_HELD
                 plan.duplicates.append(Problem(item.ref, "recipient email", item.email, message))
     plan.duplicates.sort(key=lambda problem: problem.line)
 

@@ -17,9 +17,11 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from badgeportal.audit import audit_actor
+
 from ..awards.bulk import awards_issue_many
 from ..models import AwardImport, DuplicatePolicy, ImportState
-from .parsing import ImportFileError, Problem, items_dump, items_load, plan_file
+from .parsing import ImportFileError, Problem, items_dump, items_load, plan_file, plan_renewals, renewal_refused
 
 logger = logging.getLogger(__name__)
 
@@ -33,9 +35,7 @@ def award_import_create(*, file_name, data, uploaded_by=None, encoding="", dupli
     cannot be imported at all (too large, empty, binary, a workbook, a bad header, too many rows)."""
     if len(data) > settings.AWARD_IMPORT_MAX_BYTES:
         raise ImportFileError(too_large_message(), code="too_large")
-    plan = plan_file(data, encoding=encoding)
-    duplicate_count = len(plan.duplicates)
-    to_create = len(plan.items) - (duplicate_count if duplicates == DuplicatePolicy.SKIP else 0)
+    plan = plan_preview(data, encoding=encoding, duplicates=duplicates)
     return AwardImport.objects.create(
         uploaded_by=uploaded_by,
         file_name=file_name[:255],
@@ -45,13 +45,29 @@ def award_import_create(*, file_name, data, uploaded_by=None, encoding="", dupli
         duplicates=duplicates,
         send_email=send_email,
         rows_total=plan.rows,
-        to_create=to_create,
-        duplicate_count=duplicate_count,
+        to_create=plan.to_create,
+        to_renew=plan.to_renew,
+        renew_refused=len(plan.refusals),
+        duplicate_count=len(plan.duplicates),
         error_count=plan.bad_rows,
-        report=[problem.as_row() for problem in plan.problems + plan.duplicates],
+        report=[problem.as_row() for problem in plan.problems + plan.duplicates + plan.refusals],
         problem_count=len(plan.problems),
         checked=items_dump(plan.items),
     )
+
+
+def plan_preview(data, *, encoding="", duplicates=DuplicatePolicy.SKIP):
+    """The file's plan under the `duplicates` policy, with `to_create` set: the preview and the dry run."""
+    plan = plan_file(data, encoding=encoding)
+    if duplicates == DuplicatePolicy.RENEW:
+        plan_renewals(plan)
+        # Repeats are skipped; held rows are renewed or refused: neither is created.
+        plan.to_create = len(plan.items) - len(plan.duplicates) - len(plan.held)
+    elif duplicates == DuplicatePolicy.SKIP:
+        plan.to_create = len(plan.items) - len(plan.duplicates)
+    else:
+        plan.to_create = len(plan.items)
+    return plan
 
 
 def too_large_message():
@@ -123,23 +139,38 @@ def _run(import_id, progress):
         if progress:
             progress(done, len(items))
 
-    result = awards_issue_many(
-        items=items,
-        send_email=award_import.send_email,
-        duplicates=award_import.duplicates,
-        award_import=award_import,
-        progress=report,
-    )
+    with audit_actor(award_import.uploaded_by):
+        result = awards_issue_many(
+            items=items,
+            send_email=award_import.send_email,
+            duplicates=award_import.duplicates,
+            award_import=award_import,
+            progress=report,
+        )
     skipped = [Problem(item.ref, "recipient email", item.email, "skipped: a duplicate") for item in result.skipped]
-    award_import.report = problems + [problem.as_row() for problem in skipped]
+    refused = [renewal_refused(item, error) for item, error in result.refused]
+    award_import.report = problems + [problem.as_row() for problem in skipped + refused]
     award_import.created = result.created
+    award_import.renewed = result.renewed
+    award_import.renew_refused = len(result.refused)
     award_import.skipped = len(result.skipped)
     award_import.failed = award_import.error_count
     award_import.state = ImportState.DONE
     award_import.finished_at = timezone.now()
     # The file holds earners' names and addresses, now in their awards: keep no second copy.
     award_import.data, award_import.checked = b"", ""
-    fields = ["report", "created", "skipped", "failed", "state", "finished_at", "data", "checked"]
+    fields = [
+        "report",
+        "created",
+        "renewed",
+        "renew_refused",
+        "skipped",
+        "failed",
+        "state",
+        "finished_at",
+        "data",
+        "checked",
+    ]
     award_import.save(update_fields=fields)
     return award_import
 

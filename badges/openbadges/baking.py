@@ -99,14 +99,25 @@ def bake(png_bytes, text, keyword=OB2_KEYWORD):
 
     Any earlier text chunk with the same keyword is dropped; the new one goes right before IEND.
     """
-    out = [PNG_SIGNATURE]
+    return bake_split(split_for_baking(png_bytes, keyword), text, keyword)
+
+
+def split_for_baking(png_bytes, keyword=OB2_KEYWORD):
+    """The PNG cut where the text goes: (every chunk before IEND but a `keyword` text chunk, the IEND chunk).
+    The same for every award of a template, so it is worth keeping (`bake_split`)."""
+    head = [PNG_SIGNATURE]
     for chunk_type, data in iter_chunks(png_bytes):
         if _text_keyword(chunk_type, data) == keyword:
             continue
         if chunk_type == b"IEND":
-            out.append(_itxt_chunk(keyword, text))
-        out.append(_chunk(chunk_type, data))
-    return b"".join(out)
+            return b"".join(head), _chunk(chunk_type, data)
+        head.append(_chunk(chunk_type, data))
+    raise BakingError("The PNG file has no end marker.")  # iter_chunks raises first; kept for clarity
+
+
+def bake_split(split, text, keyword=OB2_KEYWORD):
+    head, end = split
+    return head + _itxt_chunk(keyword, text) + end
 
 
 def unbake(png_bytes, keyword=OB2_KEYWORD):

@@ -6,6 +6,7 @@ addresses, so checking our own badge never asks our own server over HTTP.
 
 from dataclasses import dataclass
 
+from ..public import stored
 from . import ob2, ob3, selectors
 
 LD_JSON = "application/ld+json"
@@ -38,11 +39,11 @@ def badgeclass(slug):
 
 
 def assertion(public_id):
-    answer = ob2.cached_assertion(public_id)
-    if answer is None:
+    """Rendered when the award last changed and stored (`badges.public.stored`): one indexed lookup."""
+    document = stored.read(public_id, stored.OB2)
+    if document is None or not document.visible:
         return NOT_FOUND
-    status, body = answer
-    return Document(status, body, f"{LD_JSON}; charset=utf-8")
+    return Document(document.ob2_status, document.ob2_body, f"{LD_JSON}; charset=utf-8")
 
 
 def _credential(public_id, build):
@@ -55,7 +56,13 @@ def _credential(public_id, build):
 
 
 def credential_jwt(public_id):
-    return _credential(public_id, lambda award: Document(200, ob3.credential_jwt(award), VC_JWT))
+    """Signed once per change and stored: RS256 gives the same token for the same credential and key."""
+    document = stored.read(public_id, stored.OB3)
+    if document is None or not document.visible:
+        return NOT_FOUND
+    if document.revoked:
+        return Document(document.ob3_status, document.ob3_body, f"{LD_JSON}; charset=utf-8")
+    return Document(document.ob3_status, document.ob3_body, VC_JWT)
 
 
 def credential_json(public_id):

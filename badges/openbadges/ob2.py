@@ -12,7 +12,6 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from ..public import cache as public_cache
-from . import selectors
 
 CONTEXT = "https://w3id.org/openbadges/v2"
 
@@ -132,6 +131,8 @@ def assertion_json(award):
     }
     if award.expires_on:
         data["expires"] = expires(award)
+    if award.evidence_url:
+        data["evidence"] = award.evidence_url
     if award.template.image:
         data["image"] = baked_image_url(award)
     return data
@@ -155,20 +156,3 @@ def cached_badgeclass_json(template):
 
 def dumps(data):
     return json.dumps(data, ensure_ascii=False, indent=2)
-
-
-def cached_assertion(public_id):
-    """The hosted assertion at `public_id` as (status, JSON text), or None when nothing public lives there.
-
-    Verifiers fetch it on every check: the finished answer is cached by public_id, so a hit reads nothing
-    from the database. Only a public award's answer (200, or 410 once revoked) is stored, and any change
-    to what it shows deletes it (`badges.public.cache`); "nothing here" is never stored.
-    """
-    cached = public_cache.get(public_cache.OB2, public_id)
-    if cached is None:
-        award = selectors.public_award(public_id)
-        if award is None:
-            return None
-        cached = (410, dumps(revoked_json(award))) if award.is_revoked else (200, dumps(assertion_json(award)))
-        public_cache.put(public_cache.OB2, public_id, cached)
-    return cached

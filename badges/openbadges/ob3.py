@@ -1,9 +1,9 @@
 """Open Badges 3.0: each award as an OpenBadgeCredential, signed as a VC-JWT (RS256).
 
 The JWT payload is the credential itself with the registered claims added (OB 3.0 §8.2), and
-the header's `kid` is the URL of the issuer's public JWK. Signing happens on each request:
-RS256 (PKCS #1 v1.5) is deterministic, so the same credential and key always give the same
-token; it costs about a millisecond, and a cached token could outlive a key rotation.
+the header's `kid` is the URL of the issuer's public JWK. RS256 (PKCS #1 v1.5) is deterministic,
+so the same credential and key always give the same token: the endpoint serves the token signed
+once per change and stored (`badges.public.stored`), which a key rotation marks stale.
 """
 
 import gzip
@@ -53,8 +53,8 @@ def profile_json(issuer):
     return data
 
 
-def achievement_json(template):
-    badgeclass = ob2.cached_badgeclass_json(template)
+def achievement_json(template, badgeclass=None):
+    badgeclass = badgeclass or ob2.cached_badgeclass_json(template)
     data = {
         "id": badgeclass["id"],
         "type": ["Achievement"],
@@ -70,8 +70,9 @@ def achievement_json(template):
     return data
 
 
-def credential_json(award):
-    """Expects `award` loaded with its template, the template's issuer, certification and exam."""
+def credential_json(award, badgeclass=None):
+    """Expects `award` loaded with its template, the template's issuer, certification and exam. A stored
+    document passes the badge class it just built, so nothing in it comes from the cache."""
     issuer = award.template.issuer
     identity = ob2.recipient_identity(award.recipient_email, award.recipient_salt)
     data = {
@@ -93,7 +94,7 @@ def credential_json(award):
                     "identityHash": identity,
                 }
             ],
-            "achievement": achievement_json(award.template),
+            "achievement": achievement_json(award.template, badgeclass),
         },
         "credentialStatus": {
             "id": f"{status_list_url(issuer)}#{award.pk}",
@@ -105,6 +106,8 @@ def credential_json(award):
     }
     if award.expires_on:
         data["validUntil"] = ob2.expires(award)
+    if award.evidence_url:
+        data["evidence"] = [{"id": award.evidence_url, "type": ["Evidence"]}]
     return data
 
 

@@ -6,6 +6,7 @@ page, and only for what `Award.objects.publicly_visible()` allows.
 
 import functools
 import json
+import time
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -13,6 +14,8 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django_ratelimit.decorators import ratelimit
 
+from ..models import BadgeTemplate
+from ..public import stored
 from ..public.selectors import public_award_or_404
 from . import baking, documents, ob2, ob3, verification
 from .forms import AwardVerifyForm, VerifyForm
@@ -94,8 +97,40 @@ def _unbakeable(request, award):
     return response
 
 
+# A template image's PNG cut for baking, per process. Kept a few minutes only: storage that overwrites a file
+# in place (S3 with overwrite on) could change the bytes behind a name.
+_SPLIT_SECONDS = 300
+_splits = {}
+
+
+def _split_image(image_name, keyword):
+    key = (str(settings.MEDIA_ROOT), repr(settings.STORAGES), image_name, keyword)  # environ.Path: no hash
+    found = _splits.get(key)
+    if found is None or found[0] < time.monotonic():
+        if len(_splits) > 1000:
+            _splits.clear()
+        with BadgeTemplate._meta.get_field("image").storage.open(image_name, "rb") as handle:
+            split = baking.split_for_baking(baking.as_png(handle), keyword)
+        found = _splits[key] = (time.monotonic() + _SPLIT_SECONDS, split)
+    return found[1]
+
+
+def _baked_from_store(public_id, keyword):
+    """The baked PNG from the stored documents, or None for the cases the full path answers (404, 410)."""
+    document = stored.read(public_id, stored.BAKED)
+    if document is None or not document.visible or document.revoked or not document.image_name:
+        return None
+    if keyword == baking.OB2_KEYWORD:
+        text, filename = document.ob2_body, f"{document.slug}.png"
+    else:
+        text, filename = document.ob3_body, f"{document.slug}-ob3.png"
+    return _png(baking.bake_split(_split_image(document.image_name, keyword), text, keyword), filename)
+
+
 @_machine_readable
 def award_baked_png(request, public_id):
+    if response := _baked_from_store(public_id, baking.OB2_KEYWORD):
+        return response
     award = public_award(public_id)
     if problem := _unbakeable(request, award):
         return problem
@@ -106,6 +141,8 @@ def award_baked_png(request, public_id):
 
 @_machine_readable
 def award_baked_ob3_png(request, public_id):
+    if response := _baked_from_store(public_id, baking.OB3_KEYWORD):
+        return response
     award = public_award(public_id, CREDENTIAL_RELATED)
     if problem := _unbakeable(request, award):
         return problem

@@ -6,13 +6,15 @@ alter what these entries show must delete them. The receivers at the end of this
 save and delete of the award, its earner, its template, the template's issuer, certification and exams;
 the few writes that bypass `save()` call the functions below themselves (see `badge_images_generate`).
 
-What each entry holds and what it depends on:
-- "page": the whole public page as an anonymous visitor gets it; "body": the badge part of that page
-  for signed-in visitors; "og": the link-preview image. All three show whether the badge has expired,
-  which follows from today's date, so their keys carry the date: tomorrow's key is a different key and
-  nothing needs to run at midnight.
-- "ob2": the Open Badges 2.0 assertion response (its status and body); "ob3": the 3.0 credential.
-  Their `expires` / `validUntil` are dates, not a status, so they carry no date.
+The anonymous page, the OB 2.0 assertion, the signed OB 3.0 credential and the baked PNGs are not cached
+here any more: they are stored per award and cleared by the database in the changing transaction
+(`badges.public.stored`), which leaves no window for the race below. What remains here:
+- "body": the badge part of the public page for signed-in visitors; "og": the link-preview image. Both
+  show whether the badge has expired, which follows from today's date, so their keys carry the date:
+  tomorrow's key is a different key and nothing needs to run at midnight. ("page", also dated, is no
+  longer written; its key is still deleted, for entries an older release wrote.)
+- "ob3": the 3.0 credential as readable JSON; "ob2" is no longer written (deleted as "page" is). Their
+  `expires` / `validUntil` are dates, not a status, so they carry no date.
 
 Entries are only ever written by a request that just read the award through
 `Award.objects.publicly_visible()`, so a private, pending or declined badge is never cached as visible.

@@ -1,20 +1,21 @@
-"""Serving a public badge page from the cache: who may get the cached copy, and when a page may be stored.
+"""Serving a public badge page rendered in advance: who may get the stored copy, and when a page may be stored.
 
-Anonymous visitors (most of them, and every crawler) get the whole page from the cache by public_id,
-before any query. It is filled only by an anonymous request, which sees only public badges, and any
-change to what the page shows deletes it (`badges.public.cache`), so a badge hidden since gives 404.
-Signed-in visitors other than the owner share a cached copy of the badge part of the page.
+Anonymous visitors (most of them, and every crawler) get the whole page stored with the award's public
+documents (`badges.public.stored`): one indexed lookup, no ORM. It is rendered as an anonymous request sees
+it, only for a public badge, and any change to what the page shows clears it in the same transaction, so
+a badge hidden since gives 404. Signed-in visitors other than the owner share a cached copy of the badge
+part of the page.
 """
 
 import functools
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.middleware.csp import get_nonce
 from django.utils.cache import patch_vary_headers
 
-from . import cache
+from . import cache, stored
 
 
 def is_anonymous_visitor(request):
@@ -23,7 +24,7 @@ def is_anonymous_visitor(request):
     return settings.SESSION_COOKIE_NAME not in request.COOKIES and CookieStorage.cookie_name not in request.COOKIES
 
 
-def _same_for_everyone(request):
+def same_for_everyone(request):
     """True when the page just rendered holds nothing made for this one response: no CSRF token (only the
     signed-in header has a form) and no CSP nonce (the page has no inline script or style). The CSP header
     itself is added to every response, cached or not, by the middleware."""
@@ -37,18 +38,19 @@ def _vary_on_cookie(response):
 
 
 def anonymous_page_cached(view):
-    """Wrap a view of `public_id` so anonymous visitors share one cached copy of its page."""
+    """Wrap a view of `public_id` so anonymous visitors get the page stored with the award's documents."""
 
     @functools.wraps(view)
     def wrapper(request, public_id):
-        anonymous = is_anonymous_visitor(request)
-        if anonymous and (content := cache.get(cache.PAGE, public_id)) is not None:
-            return _vary_on_cookie(HttpResponse(content))
-        response = view(request, public_id)
-        if anonymous and response.status_code == 200 and _same_for_everyone(request):
-            cache.put(cache.PAGE, public_id, response.content)
-            _vary_on_cookie(response)
-        return response
+        if not is_anonymous_visitor(request):
+            return view(request, public_id)
+        document = stored.read(public_id, stored.PAGE)
+        if document is None or not document.visible:
+            raise Http404("No public badge has this address.")
+        if document.page:
+            return _vary_on_cookie(HttpResponse(document.page))
+        # A page that could not be stored (it held something made for one response) is rendered each time.
+        return _vary_on_cookie(view(request, public_id))
 
     return wrapper
 

@@ -39,14 +39,18 @@ def _render_award_body(award):
 def award_public(request, public_id):
     response = _award_public_page(request, public_id)
     if response.status_code == 200:
-        # Counted for cached pages too: the cache answers before the page view below runs.
+        # Counted for stored pages too: they answer before the page view below runs.
         page_view_count(public_id)
     return response
 
 
 @anonymous_page_cached
 def _award_public_page(request, public_id):
-    award = selectors.visible_award_or_404(request.user, public_id)
+    return render_award_page(request, selectors.visible_award_or_404(request.user, public_id))
+
+
+def render_award_page(request, award):
+    """The public page of `award`, loaded with `selectors.PAGE_RELATED`; also what `stored` keeps for visitors."""
     context = {
         "award": award,
         "body": mark_safe(award_body(request, award, _render_award_body)),  # noqa: S308  (our own template)

@@ -6,6 +6,7 @@ signed in with a session cookie. Uses its own database `jobs_bench` and Redis db
 Run: .venv/bin/python bench/jobs/run.py   (needs PostgreSQL and Redis on 127.0.0.1 and wrk)
 """
 
+import contextlib
 import os
 import re
 import shutil
@@ -70,7 +71,28 @@ def check(path, cookie):
     return re.search(r"([\d,]+) open posting", body).group(1)
 
 
-def measure(path, cookie, connections=16):
+def _cpu_seconds(pid):
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def server_cpu(server):
+    """CPU seconds of the gunicorn workers and their PostgreSQL backends so far (see bench/run.py)."""
+    workers = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    query = (
+        "SELECT string_agg(pid::text, ' ') FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid() AND client_port IS NOT NULL"
+    )
+    backends = run("psql", ENV["DATABASE_URL"], "-At", "-c", query, capture_output=True, text=True).stdout.split()
+    total = 0.0
+    for pid in workers + backends:
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):  # a process that just ended
+            total += _cpu_seconds(pid)
+    return total
+
+
+def measure(path, cookie, server, connections=16):
+    cpu_before = server_cpu(server)
     command = ["wrk", "-t2", f"-c{connections}", f"-d{DURATION}s", "--latency", "-s", "bench/jobs/session.lua"]
     output = subprocess.run(
         [*command, f"http://127.0.0.1:{PORT}{path}"],
@@ -81,41 +103,48 @@ def measure(path, cookie, connections=16):
         text=True,
     ).stdout
     line = next(line for line in output.splitlines() if line.startswith("RESULT"))
-    return {key: float(value) for key, value in re.findall(r"(\w+)=([\d.]+)", line)}
+    result = {key: float(value) for key, value in re.findall(r"(\w+)=([\d.]+)", line)}
+    return result | {"cpu_ms": (server_cpu(server) - cpu_before) * 1000 / max(result["requests"], 1)}
 
 
 def main():
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")
     cookie, award = prepare()
+    load_before = Path("/proc/loadavg").read_text().split()[0]
     jobs_path = f"/wallet/{award}/jobs/?{QUERY}"
     server = start_server(PORT, ENV)
     try:
         matches = check(jobs_path, cookie)
         results = [
-            ("trivial view (/healthz)", measure("/healthz", cookie)),
-            (f"Jobs tab, {QUERY} ({matches} matches)", measure(jobs_path, cookie)),
+            ("trivial view (/healthz)", measure("/healthz", cookie, server)),
+            (f"Jobs tab, {QUERY} ({matches} matches)", measure(jobs_path, cookie, server)),
             # One connection per worker: the time a request takes when it does not wait in line.
-            ("Jobs tab, same query, 2 connections", measure(jobs_path, cookie, connections=2)),
+            ("Jobs tab, same query, 2 connections", measure(jobs_path, cookie, server, connections=2)),
         ]
     finally:
         server.terminate()
         server.wait()
-    report(results)
+    report(results, load_before, Path("/proc/loadavg").read_text().split()[0])
 
 
-def report(results):
+def report(results, load_before, load_after):
     postings = os.environ.get("BENCH_POSTINGS", "100000")
     lines = [
         f"### {date.today()}: {postings} postings, wrk -t2 -c16 -d{DURATION}s (unless noted), gunicorn 2 workers, "
-        f"PostgreSQL, {os.cpu_count()} CPUs",
+        f"PostgreSQL, {os.cpu_count()} CPUs, load average {load_before} before / {load_after} after",
         "",
-        "| target | requests/s | p50 ms | p95 ms | p99 ms | errors |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| target | requests/s | ratio to trivial | p50 ms | p95 ms | p99 ms | errors | server CPU ms per request "
+        "| CPU ratio |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
+    ceiling, trivial_cpu = results[0][1]["rps"], results[0][1]["cpu_ms"]
     for label, r in results:
         timings = f"{r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f}"
-        lines.append(f"| {label} | {r['rps']:.0f} | {timings} | {r['errors']:.0f} |")
+        lines.append(
+            f"| {label} | {r['rps']:.0f} | {r['rps'] / ceiling:.2f} | {timings} | {r['errors']:.0f} "
+            f"| {r['cpu_ms']:.2f} | {trivial_cpu / r['cpu_ms']:.2f} |"
+        )
     print("\n".join(lines))
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from badges.tests.factories import BadgeTemplateFactory, CertificationFactory, ExamFactory
+from jobs import search
 from jobs.models import JobPosting, PostingStatus
 from jobs.search import paginate
 
@@ -160,30 +161,50 @@ def test_query_count_does_not_grow_with_the_postings(client, award, django_asser
     client.force_login(award.earner)
     url = reverse("award_jobs", args=[award.public_id])
     _posting(award)
-    # session, user, award, any current?, count, page (the saved flag is a subquery), any older?, the stored
-    # market insight
-    with django_assert_num_queries(8):
+    # session, user, award, the matches' ids and ages (the filters run once), page (the saved flag is a subquery),
+    # the stored market insight
+    with django_assert_num_queries(6):
         client.get(url, {"keyword": "engineer", "location": "seattle", "min_salary": "1000"})
     for _ in range(30):
         _posting(award)
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         response = client.get(url, {"keyword": "engineer", "location": "seattle", "min_salary": "1000"})
 
     assert len(_titles(response)) == 20 and response.context["page"].paginator.count == 31
+
+
+@pytest.mark.parametrize("cap", [1000, 3], ids=["split in one query", "past the cap, split by the database"])
+def test_both_ways_of_splitting_by_age_list_the_same(client, award, monkeypatch, cap):
+    """A search with more matches than the cap is split by the database, each part off the sort index."""
+    monkeypatch.setattr(search, "COUNT_CAP", cap)
+    client.force_login(award.earner)
+    url = reverse("award_jobs", args=[award.public_id])
+    for day in range(1, 5):
+        _posting(award, title=f"Current engineer {day}", posted_on=timezone.localdate() - timedelta(days=day))
+    _posting(award, title="Older engineer", posted_on=date(2018, 5, 1))
+
+    current = client.get(url)
+    older = client.get(url, {"age": "older"})
+
+    assert _titles(current) == [f"Current engineer {day}" for day in range(1, 5)]
+    assert current.context["has_older"] is True
+    assert _titles(older) == ["Older engineer"]
+    assert older.context["older_first"] == older.context["older_last"] == date(2018, 5, 1)
 
 
 def test_query_count_of_the_older_sample_does_not_grow_with_the_postings(client, award, django_assert_num_queries):
     client.force_login(award.earner)
     url = reverse("award_jobs", args=[award.public_id])
     _posting(award, posted_on=date(2018, 5, 1))
-    # session, user, award, count, page, date range, the stored market insight
-    with django_assert_num_queries(7):
+    # session, user, award, the matches' ids and dates (the date range comes from them), page, the stored
+    # market insight
+    with django_assert_num_queries(6):
         client.get(url, {"age": "older"})
     for _ in range(30):
         _posting(award, posted_on=date(2018, 5, 1))
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(url, {"age": "older"})
 
     assert len(_titles(response)) == 20

@@ -219,20 +219,36 @@ def test_opening_a_claim_link_is_noted_once(client):
     assert first is not None and award.claim_link_opened_at == first
 
 
-def test_awards_issued_in_bulk_get_one_entry_each_naming_who_imported_them():
-    from auditlog.context import set_actor
+def _bulk_awards(count=2):
+    template = BadgeTemplateFactory()
+    return Award.objects.bulk_create(
+        [Award(template=template, recipient_email=f"e{n}@example.com", recipient_name=f"E {n}") for n in range(count)]
+    )
 
+
+def test_awards_issued_in_bulk_get_one_entry_each_naming_who_imported_them():
+    from badgeportal.audit import audit_actor
     from badges.awards.signals import awards_issued_in_bulk
 
     staff = UserFactory(is_staff=True, email="importer@example.com")
-    template = BadgeTemplateFactory()
-    awards = Award.objects.bulk_create(
-        [Award(template=template, recipient_email=f"e{n}@example.com", recipient_name=f"E {n}") for n in range(2)]
-    )
+    awards = _bulk_awards()
 
-    with set_actor(staff):
+    with audit_actor(staff):
         awards_issued_in_bulk.send(sender=Award, awards=awards)
 
     entries = LogEntry.objects.filter(additional_data__action="issued in bulk")
     assert sorted(entry.object_id for entry in entries) == sorted(award.pk for award in awards)
     assert {entry.actor_email for entry in entries} == {"importer@example.com"}
+
+
+def test_bulk_entries_after_a_staff_request_do_not_name_that_staff_member(admin_client):
+    """auditlog's own context keeps the last request's actor in the thread; an action after it (an API
+    batch, a task) must not be filed under that person."""
+    from badges.awards.signals import awards_issued_in_bulk
+
+    admin_client.get(reverse("admin:badges_award_changelist"))
+    awards_issued_in_bulk.send(sender=Award, awards=_bulk_awards())
+
+    entries = LogEntry.objects.filter(additional_data__action="issued in bulk")
+    assert entries.count() == 2
+    assert {entry.actor_id for entry in entries} == {None}

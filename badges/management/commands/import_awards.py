@@ -4,8 +4,14 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from badges.imports.parsing import ENCODINGS, ImportFileError, plan_file
-from badges.imports.services import award_import_confirm, award_import_create, award_import_run, too_large_message
+from badges.imports.parsing import ENCODINGS, ImportFileError
+from badges.imports.services import (
+    award_import_confirm,
+    award_import_create,
+    award_import_run,
+    plan_preview,
+    too_large_message,
+)
 from badges.models import AwardImport, DuplicatePolicy, ImportState
 
 # Problems printed before "… and N more": the full list is in the admin's CSV report.
@@ -46,7 +52,8 @@ class Command(BaseCommand):
             choices=DuplicatePolicy.values,
             default=DuplicatePolicy.SKIP,
             help="skip (default): leave out an address that already holds the badge, or repeats in the file; "
-            "allow: award it again.",
+            "allow: award it again; renew: renew the badge the address holds to the row's expiry date "
+            "(new addresses are awarded).",
         )
         parser.add_argument("--encoding", choices=list(ENCODINGS), default="", help="Default: detected.")
 
@@ -65,22 +72,24 @@ class Command(BaseCommand):
             )
         except ImportFileError as error:
             raise CommandError(" ".join(error.messages)) from None
+        renewing = duplicates == DuplicatePolicy.RENEW
         self._summary(award_import.rows_total, award_import.to_create, award_import.duplicate_count,
-                      award_import.report[: award_import.error_count + award_import.duplicate_count])  # fmt: skip
-        if not award_import.to_create:
-            raise CommandError("Nothing to award.")
+                      award_import.report, to_renew=award_import.to_renew if renewing else None)  # fmt: skip
+        if not award_import.to_create and not award_import.to_renew:
+            raise CommandError("Nothing to award or renew." if renewing else "Nothing to award.")
         award_import_confirm(award_import=award_import, queue=False)  # this process runs it, with its progress bar
         self._run(award_import)
 
     def _dry_run(self, data, encoding, duplicates):
-        plan = plan_file(data, encoding=encoding)
-        skipped = len(plan.duplicates) if duplicates == DuplicatePolicy.SKIP else 0
-        self._summary(plan.rows, len(plan.items) - skipped, len(plan.duplicates),
-                      [p.as_row() for p in plan.problems + plan.duplicates])  # fmt: skip
+        plan = plan_preview(data, encoding=encoding, duplicates=duplicates)
+        self._summary(plan.rows, plan.to_create, len(plan.duplicates),
+                      [p.as_row() for p in plan.problems + plan.duplicates + plan.refusals],
+                      to_renew=plan.to_renew if duplicates == DuplicatePolicy.RENEW else None)  # fmt: skip
         self.stdout.write("Dry run: nothing was written.")
 
-    def _summary(self, rows, to_create, duplicates, problems):
-        self.stdout.write(f"{rows:,} rows: {to_create:,} to award, {duplicates:,} duplicates.")
+    def _summary(self, rows, to_create, duplicates, problems, to_renew=None):
+        renew = f"{to_renew:,} to renew, " if to_renew is not None else ""
+        self.stdout.write(f"{rows:,} rows: {to_create:,} to award, {renew}{duplicates:,} duplicates.")
         for line, column, value, message in problems[:PROBLEMS_PRINTED]:
             where = f" ({column}: “{value}”)" if column and value else (f" ({column})" if column else "")
             self.stdout.write(f"  line {line}{where}: {message}")
@@ -95,8 +104,11 @@ class Command(BaseCommand):
         award_import = AwardImport.objects.get(pk=award_import.pk)
         if award_import.state == ImportState.FAILED:
             raise CommandError(f"The import failed and wrote nothing: {award_import.failure}")
+        renewed = ""
+        if award_import.duplicates == DuplicatePolicy.RENEW:
+            renewed = f"renewed {award_import.renewed:,}, refused {award_import.renew_refused:,} renewals, "
         self.stdout.write(
-            f"Awarded {award_import.created:,} badges, skipped {award_import.skipped:,} duplicates, "
+            f"Awarded {award_import.created:,} badges, {renewed}skipped {award_import.skipped:,} duplicates, "
             f"left out {award_import.failed:,} bad rows in {time.monotonic() - started:.1f} s "
             f"(import {award_import.pk})."
         )

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from badges.models import AwardState
-from badges.openbadges import ob2
+from badges.openbadges import keys, ob2
 from badges.openbadges.tests.ob_helpers import give_image
 from badges.tests.factories import AcceptedAwardFactory, AwardFactory, BadgeTemplateFactory, ExamFactory
 
@@ -61,6 +61,17 @@ def test_assertion_without_expiry_or_image_leaves_them_out(client):
 
     assert "expires" not in data
     assert "image" not in data
+    assert "evidence" not in data
+
+
+def test_assertion_names_the_evidence_and_the_page_links_it(client):
+    award = AcceptedAwardFactory(evidence_url="https://exams.example.org/results/42")
+
+    data = _get(client, "ob2_assertion", award.public_id).json()
+    page = _get(client, "award_public", award.public_id).content.decode()
+
+    assert data["evidence"] == "https://exams.example.org/results/42"
+    assert 'href="https://exams.example.org/results/42" rel="nofollow noopener"' in page
 
 
 def test_revoked_assertion_answers_410_with_reason(client):
@@ -187,11 +198,12 @@ def test_assertion_follows_changes_to_the_award(client, django_capture_on_commit
 
 def test_assertion_queries_on_cache_miss_and_hit(client, django_assert_num_queries):
     award = AcceptedAwardFactory()
+    keys.issuer_key_active(issuer=award.template.issuer)
     url = reverse("ob2_assertion", args=[award.public_id])
 
-    with django_assert_num_queries(1):  # the award with its template
+    with django_assert_num_queries(6):  # the stored documents, then their build (see test_public_page)
         miss = client.get(url)
-    with django_assert_num_queries(0):  # the whole response comes from the cache
+    with django_assert_num_queries(1):  # the whole response is stored: one indexed lookup
         hit = client.get(url)
 
     assert hit.status_code == miss.status_code == 200

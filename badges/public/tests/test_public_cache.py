@@ -1,4 +1,6 @@
-"""The public page and the OB 2.0 assertion are cached by public_id; every change to what they show clears them."""
+"""The public page and the Open Badges documents are stored by public_id when they change (`badges.public.stored`);
+every change to what they show clears them in its own transaction. The cached parts that remain in the cache
+(the signed-in visitor's badge part, the badge class, the readable credential) are deleted on commit."""
 
 import functools
 from datetime import date, timedelta
@@ -10,8 +12,9 @@ from django.urls import reverse
 from accounts.tests.factories import UserFactory
 from badges.awards.services import award_revoke
 from badges.catalog.images import badge_images_generate
-from badges.models import Status
+from badges.models import PublicDocument, Status
 from badges.public import cache as public_cache
+from badges.public import stored
 from badges.sharing.services import award_set_visibility
 from badges.tests.factories import AcceptedAwardFactory, AwardFactory, BadgeTemplateFactory, ExamFactory
 
@@ -41,12 +44,17 @@ def credential(client, award):
     return client.get(reverse("award_credential_json", args=[award.public_id])).json()
 
 
+def is_stored_public(award):
+    """The award's documents are built with the running release and say the badge is public."""
+    document = PublicDocument.objects.get(award=award)
+    return document.built_release == stored.release() and document.visible
+
+
 def warm(client, award):
-    """Fill the cache the way visitors do, and check that it is filled."""
+    """Build the stored documents the way visitors do, and check that they are stored."""
     assert page(client, award).status_code == 200
     assert assertion(client, award).status_code == 200
-    assert cache.get(public_cache.key(public_cache.PAGE, award.public_id)) is not None
-    assert cache.get(public_cache.key(public_cache.OB2, award.public_id)) is not None
+    assert is_stored_public(award)
 
 
 @pytest.fixture
@@ -56,16 +64,17 @@ def commit(django_capture_on_commit_callbacks):
 
 
 def is_cleared(award):
-    return all(cache.get(public_cache.key(kind, award.public_id)) is None for kind in public_cache.KINDS)
+    cached = any(cache.get(public_cache.key(kind, award.public_id)) is not None for kind in public_cache.KINDS)
+    return not cached and not is_stored_public(award)
 
 
 # Hits
 
 
-def test_anonymous_page_from_the_cache_takes_no_query(client, award, django_assert_num_queries):
+def test_anonymous_page_from_the_store_takes_one_query(client, award, django_assert_num_queries):
     first = page(client, award)
 
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(1):  # the stored page, by public_id
         second = page(client, award)
 
     assert second.status_code == 200
@@ -74,11 +83,11 @@ def test_anonymous_page_from_the_cache_takes_no_query(client, award, django_asse
     assert "Content-Security-Policy" in second
 
 
-def test_revoked_assertion_from_the_cache_takes_no_query_and_answers_410(client, award, django_assert_num_queries):
+def test_revoked_assertion_from_the_store_takes_one_query_and_answers_410(client, award, django_assert_num_queries):
     award_revoke(award=award, reason="Exam result annulled.")
     assertion(client, award)
 
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(1):
         response = assertion(client, award)
 
     assert response.status_code == 410
@@ -165,6 +174,21 @@ def test_hiding_the_badge_clears_an_entry_written_by_a_request_that_read_before_
         public_cache.put(public_cache.PAGE, award.public_id, b"the page before the change")
 
     assert page(client, award).status_code == 404
+
+
+def test_a_build_that_read_before_a_change_is_not_stored(client, award):
+    """A visitor's build read the rows (and the generation) before the change: its write must not land."""
+    generation = PublicDocument.objects.get(award=award).generation
+    before = stored.render(award)  # rendered from the rows as they were
+    award_set_visibility(award=award, is_public=False)  # the trigger moves the generation
+
+    written = PublicDocument.objects.filter(pk=award.pk, generation=generation).update(
+        built_release=stored.release(), **before
+    )
+
+    assert written == 0
+    assert page(client, award).status_code == 404
+    assert assertion(client, award).status_code == 404
 
 
 def test_making_the_profile_private_answers_404_at_once(client, award, commit):
@@ -323,14 +347,29 @@ def test_the_cached_page_is_kept_for_today_only(client, award):
     today = public_cache.today()
     page(client, award)
 
-    assert cache.get(public_cache.key(public_cache.PAGE, award.public_id, today)) is not None
+    assert cache.get(public_cache.key(public_cache.PAGE, award.public_id, today)) is None  # stored, not cached
     # Tomorrow's first visitor finds nothing and renders the page with tomorrow's date, expiry included.
     assert cache.get(public_cache.key(public_cache.PAGE, award.public_id, today + timedelta(days=1))) is None
 
 
-def test_the_assertion_key_does_not_depend_on_the_date(award):
+def test_a_stored_page_saying_valid_is_rebuilt_the_day_after_expiry(client):
     today = public_cache.today()
-
-    assert public_cache.key(public_cache.OB2, award.public_id, today) == public_cache.key(
-        public_cache.OB2, award.public_id, today + timedelta(days=1)
+    award = AcceptedAwardFactory(issued_on=today - timedelta(days=30), expires_on=today - timedelta(days=1))
+    # What yesterday's build stored: "valid" through yesterday, good until today.
+    PublicDocument.objects.filter(award=award).update(
+        built_release=stored.release(), visible=True, page="Valid. (yesterday)", page_until=today
     )
+
+    content = page(client, award).content.decode()
+
+    assert "Expired." in content
+    assert "yesterday" not in content
+    assert PublicDocument.objects.get(award=award).page_until is None  # "expired" stays true
+
+
+def test_a_valid_page_is_stored_until_the_day_after_its_expiry(client):
+    today = public_cache.today()
+    award = AcceptedAwardFactory(issued_on=today - timedelta(days=30), expires_on=today)
+
+    assert "Valid." in page(client, award).content.decode()
+    assert PublicDocument.objects.get(award=award).page_until == today + timedelta(days=1)
