@@ -12,7 +12,7 @@ class BadgesConfig(AppConfig):
 
         from .awards import personal_data as award_data
         from .awards import receivers  # noqa: F401  (connects the claim receivers)
-        from .awards.emails import render_claim_email, render_expired_email, render_revoked_email
+        from .awards.emails import prefetch_claim_awards, render_claim_email, render_expired_email, render_revoked_email
         from .awards.services import CLAIM_EMAIL, EXPIRED_EMAIL, REVOKED_EMAIL
         from .public import cache  # noqa: F401  (connects the cache invalidation receivers)
         from .reminders.emails import render_reminder_email
@@ -21,7 +21,7 @@ class BadgesConfig(AppConfig):
         from .sharing.selectors import profile_going_private_warning
         from .sharing.services import SHARE_EMAIL
 
-        register(CLAIM_EMAIL, render_claim_email)
+        register(CLAIM_EMAIL, render_claim_email, prefetch=prefetch_claim_awards)
         register(SHARE_EMAIL, render_share_email)
         register(REVOKED_EMAIL, render_revoked_email)
         register(EXPIRED_EMAIL, render_expired_email)

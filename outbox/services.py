@@ -5,12 +5,12 @@ A row is due once its `next_attempt_at` has passed, whatever happened to the que
 - `outbox_claim` takes up to a batch of due rows with SELECT ... FOR UPDATE SKIP LOCKED and, in the same
   transaction, counts the attempt and moves `next_attempt_at` to the retry time. Other workers pass the
   rows by from then on; if this worker dies, they are simply due again at that time.
-- `outbox_send_batch` sends them over one SMTP connection, each in its own transaction (`outbox_deliver`)
-  that stamps the row sent if it still is unsent (which locks it), renders it, hands the message to SMTP
-  and commits. A worker killed before SMTP accepted the message leaves the row unsent, and the claim token
-  its renderer minted is rolled back with it. What remains is the instant between the server's acceptance
-  and our commit, the window every SMTP client has (RFC 1047); the stamp is written before the send so that
-  only the commit is left in it.
+- `outbox_send_batch` reads once what the batch's emails show (`registry.prefetch`), then sends them over
+  one SMTP connection, each in its own transaction (`outbox_deliver`) that renders the row, stamps it sent
+  if it still is unsent (which locks it), hands the message to SMTP and commits. A worker killed before
+  SMTP accepted the message leaves the row unsent, and the claim token its renderer minted is rolled back
+  with it. What remains is the instant between the server's acceptance and our commit, the window every
+  SMTP client has (RFC 1047); the stamp is written before the send so that only the commit is left in it.
 - A failed send notes the error; the retry time set by the claim doubles with each attempt up to
   OUTBOX_RETRY_MAX_SECONDS. A row still failing OUTBOX_FAIL_AFTER_SECONDS after its first failure is marked
   failed, for staff to retry from the admin (`outbox_retry`).
@@ -33,7 +33,7 @@ from django.utils import timezone
 from badgeportal.copy_insert import copy_insert, ids_reserve, supports_copy
 
 from .models import OutboxEmail, OutboxPace, OutboxState
-from .registry import render
+from .registry import prefetch, render
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +104,7 @@ def outbox_claim(*, limit, now=None):
 def outbox_send_batch(*, rows, now=None):
     """Send the claimed `rows` over one SMTP connection, at OUTBOX_SEND_RATE; return how many were sent."""
     slots = _send_slots(len(rows), now)
+    prefetched = _prefetch(rows)
     mailer = mailers.default
     sent = sent_on_connection = 0
     try:
@@ -114,7 +115,7 @@ def outbox_send_batch(*, rows, now=None):
                 # Opened once and kept: send_messages() alone would open and close a connection per message.
                 if mailer.open():
                     sent_on_connection = 0
-                delivered = outbox_deliver(row=row, mailer=mailer, now=now)
+                delivered = outbox_deliver(row=row, mailer=mailer, now=now, prefetched=prefetched)
             except Exception as error:
                 # A traceback helps with a bug in a renderer; an SMTP error says all there is to say.
                 logger.warning("Sending outbox email %s failed: %r", row.pk, error, exc_info=not _mail_error(error))
@@ -142,21 +143,34 @@ def _close(mailer):
         mailer.close()
 
 
-def outbox_deliver(*, row, mailer=None, now=None):
+def _prefetch(rows):
+    """Read what the batch's emails show, once; if that fails, each row reads its own (and fails alone)."""
+    try:
+        return prefetch(rows)
+    except Exception:
+        logger.exception("Prefetching %s outbox emails failed; rendering them one by one", len(rows))
+        return None
+
+
+def outbox_deliver(*, row, mailer=None, now=None, prefetched=None):
     """Send `row` unless it was sent meanwhile; return whether this call sent it.
 
-    The stamp comes first: it locks the row and re-checks that it is unsent (a sweep that took over the
-    row, or staff's retry, may have sent it), and once SMTP has accepted the message only the commit is
-    left. If the send raises, the transaction rolls back: the row stays unsent, and anything the
-    renderer wrote (a claim token) disappears with it, so the next attempt starts clean.
+    The row is rendered, then stamped sent with its subject in one UPDATE that locks it and re-checks that
+    it is unsent (a sweep that took over the row, or staff's retry, may have sent it: then the transaction
+    rolls back, and the claim token the renderer minted with it); once SMTP has accepted the message only
+    the commit is left. If the send raises, the transaction rolls back: the row stays unsent, and anything
+    the renderer wrote disappears with it, so the next attempt starts clean. `prefetched` is what
+    `registry.prefetch` read for the batch.
     """
     with transaction.atomic():
-        pending = OutboxEmail.objects.in_state(OutboxState.PENDING).filter(pk=row.pk)
-        if not pending.update(sent_at=now or timezone.now(), last_error="", failing_since=None):
-            return False
-        message = render(row)
+        message = render(row, prefetched)
+        stamp = {"sent_at": now or timezone.now(), "last_error": "", "failing_since": None}
         if message is not None:
-            OutboxEmail.objects.filter(pk=row.pk).update(subject=str(message.subject)[:255])
+            stamp["subject"] = str(message.subject)[:255]
+        if not OutboxEmail.objects.in_state(OutboxState.PENDING).filter(pk=row.pk).update(**stamp):
+            transaction.set_rollback(True)
+            return False
+        if message is not None:
             (mailer or mailers.default).send_messages([message])
     return True
 

@@ -6,15 +6,38 @@ from outbox.registry import templated_email
 
 from ..models import Award
 from ..openbadges.ob2 import image_url
-from .services import claim_token_create
+from .services import claim_token_create, claim_token_mint
 
 
-def render_claim_email(row):
-    award = Award.objects.select_related("template__issuer").filter(pk=row.payload["award_id"]).first()
+def prefetch_claim_awards(rows):
+    """The awards of a batch of claim emails in one query, by id, with their template and issuer, and each
+    template's image URL worked out once (`render_claim_email`'s `prefetched`)."""
+    awards = Award.objects.select_related("template__issuer").in_bulk({row.payload["award_id"] for row in rows})
+    templates = {award.template_id: award.template for award in awards.values()}
+    for award in awards.values():
+        # One template instance per template: the emails of a batch mostly share one.
+        award.template = templates[award.template_id]
+    return {"awards": awards, "image_urls": {pk: image_url(template) for pk, template in templates.items()}}
+
+
+def render_claim_email(row, prefetched=None):
+    if prefetched is None:
+        award = Award.objects.select_related("template__issuer").filter(pk=row.payload["award_id"]).first()
+    else:
+        award = prefetched["awards"].get(row.payload["award_id"])
     if award is None or award.is_revoked or row.to != award.recipient_email:
         # Nothing left to claim, or the badge was sent to another address since: close the row unsent.
         return None
-    token = claim_token_create(award=award)
+    if prefetched is None:
+        token = claim_token_create(award=award)
+        badge_image_url = image_url(award.template)
+    else:
+        # Read for the whole batch, a while ago: the mint checks again that it is still unrevoked and
+        # still addressed to row.to, in this email's transaction.
+        token = claim_token_mint(award=award)
+        if token is None:
+            return None
+        badge_image_url = prefetched["image_urls"][award.template_id]
     return templated_email(
         to=row.to,
         template="badges/email/claim",
@@ -22,7 +45,7 @@ def render_claim_email(row):
             "award": award,
             "template": award.template,
             "issuer": award.template.issuer,
-            "image_url": image_url(award.template),
+            "image_url": badge_image_url,
             "claim_url": settings.SITE_URL + reverse("claim", args=[token]),
             "link_days": settings.CLAIM_LINK_DAYS,
         },

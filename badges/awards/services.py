@@ -185,6 +185,36 @@ def claim_token_create(*, award):
     return raw_token
 
 
+def claim_token_mint(*, award):
+    """Mint a claim link token for `award` if it is still unrevoked and still addressed to the address it was
+    read with; return the raw token, or None if it changed since.
+
+    For the claim emails sent in bulk, which read their awards for a whole batch: the re-check and the
+    insert are one statement, in the email's own transaction, instead of reading the award again per email.
+    """
+    raw_token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    connection = transaction.get_connection()
+    field = ClaimToken._meta.get_field
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field(name).column) for name in ("award", "token_hash", "created_at", "expires_at"))
+    # Only the models' own table and column names are formatted in; every value is a parameter.
+    tokens, awards = quote(ClaimToken._meta.db_table), quote(Award._meta.db_table)
+    sql = f"INSERT INTO {tokens} ({columns}) SELECT id, %s, %s, %s FROM {awards}"  # noqa: S608
+    sql += " WHERE id = %s AND revoked_at IS NULL AND recipient_email = %s"
+    when = field("created_at").get_db_prep_value
+    params = [
+        _hash_token(raw_token),
+        when(now, connection),
+        when(now + timedelta(days=settings.CLAIM_LINK_DAYS), connection),
+        award.pk,
+        award.recipient_email,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return raw_token if cursor.rowcount == 1 else None
+
+
 class ClaimProblem:
     UNKNOWN = "unknown"
     USED = "used"

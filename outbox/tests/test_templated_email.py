@@ -1,8 +1,10 @@
+import email.policy
 import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 
 from outbox.registry import templated_email
 
@@ -42,3 +44,22 @@ def test_subject_and_text_body_are_not_html_escaped(template):
 
 def test_every_email_template_is_checked():
     assert "support/email/ack" in _email_templates()
+
+
+@pytest.mark.parametrize("policy", [email.policy.SMTP, email.policy.default])
+def test_the_outbox_message_serialises_to_the_bytes_django_would_send(policy):
+    """`OutboxMessage` only reuses the header classes: every byte is the same (the MIME boundary is random)."""
+    fixed = {"Message-ID": "<fixed@badges.example.org>", "Date": "Mon, 30 Nov 2026 09:00:00 +0000"}
+    context = {"award": Anything(), "template": Anything(), "issuer": Anything(), "claim_url": "https://x.example/c"}
+    ours = templated_email(to="zoë@example.org", template="badges/email/claim", context=context, headers=fixed)
+    django = EmailMultiAlternatives(
+        subject=ours.subject, body=ours.body, from_email=ours.from_email, to=ours.to, headers=fixed
+    )
+    django.attach_alternative(ours.alternatives[0].content, "text/html")
+
+    def sent(message):
+        data = message.message(policy=policy).as_bytes()
+        return re.sub(rb"=+\d+==", b"BOUNDARY", data)
+
+    assert sent(ours) == sent(django)
+    assert b"O'Brien & <Partners>" in sent(ours)  # the real content went through
