@@ -24,6 +24,7 @@ from .models import (
     SavedJob,
 )
 from .search import (
+    cached_match_rows,
     certification_ids_for,
     page_of_ids,
     paginate,
@@ -72,15 +73,15 @@ def _query(request, **changes):
     return query.urlencode()
 
 
-def _listing(request, postings):
+def _listing(request, postings, rows):
     """Open postings, or, when asked or when none is current, the older ones as a dated sample.
 
     Postings published more than JOBS_FRESH_DAYS ago are not called open: most are filled long since.
+    `rows` are the matches (`cached_match_rows`), None for a broad search.
     """
-    split = split_ids_by_age(postings)
-    if split is None:  # a broad search: the database splits it, each part read off the sort index
+    if rows is None:  # a broad search: the database splits it, each part read off the sort index
         return _listing_split_by_the_database(request, postings)
-    current, older = split
+    current, older = split_ids_by_age(rows)
     asked = request.GET.get("age")
     show_older = asked == "older" or (asked != "current" and not current)
     shown = older if show_older else current
@@ -116,8 +117,10 @@ def award_jobs(request, public_id):
         return _unlock_page(request, award, "jobs")
     form = JobSearchForm(request.GET or None)
     certification_ids = certification_ids_for(award.template)
-    postings = postings_filter(postings_for_certifications(certification_ids), **form.filters())
-    listing = _listing(request, postings.defer("description").annotate(is_saved=_saved_flag(request.user)))
+    filters = form.filters()
+    postings = postings_filter(postings_for_certifications(certification_ids), **filters)
+    rows = cached_match_rows(postings, certification_ids=certification_ids, filters=filters)
+    listing = _listing(request, postings.defer("description").annotate(is_saved=_saved_flag(request.user)), rows)
     # The whole market, whatever the search: stored at refresh time. Kept per certification, as the market
     # salaries are: an exam badge shows its first certification's.
     stored = MarketInsight.objects.filter(certification_id__in=certification_ids[:1]).first()
