@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from badges.awards.selectors import own_award_or_404
 from badges.models import Award, Certification
 
+from .cards import posting_cards
 from .charts import wage_chart
 from .forms import JobSearchForm
 from .insight import market_insight
@@ -138,13 +139,14 @@ def award_jobs(request, public_id):
         "filters_in_use": form.filters_in_use(),
         **listing,
     }
-    return render(request, "jobs/award_jobs.html", {**context, **_credits(listing["page"])})
+    return render(request, "jobs/award_jobs.html", {**context, **_credits(request, listing["page"])})
 
 
-def _credits(page):
-    """Which attribution lines the postings on this page call for."""
+def _credits(request, page):
+    """Which attribution lines the postings on this page call for, and what their cards share."""
     page.object_list = list(page.object_list)
     return {
+        **posting_cards(request, page.object_list),
         "show_adzuna": any(p.source == JobSource.Name.ADZUNA for p in page.object_list),
         "show_usajobs": any(JobSource.Name.USAJOBS in (p.source, p.origin) for p in page.object_list),
         "show_nyc": any(p.is_nyc_open_data for p in page.object_list),
@@ -209,7 +211,7 @@ def saved_jobs(request):
         .order_by("-saved_by__saved_at", "-id")
     )
     page = paginate(postings.defer("description"), request.GET.get("page"), per_page=PAGE_SIZE)
-    context = {"page": page, "query": "", "here": request.get_full_path(), **_credits(page)}
+    context = {"page": page, "query": "", "here": request.get_full_path(), **_credits(request, page)}
     return render(request, "jobs/saved_jobs.html", context)
 
 
