@@ -47,9 +47,8 @@ def main():
         walls.append(time.perf_counter() - wall)
         cpus.append(time.process_time() - cpu)
     assert response.status_code == 200 and b"job-card" in response.content
-    print(
-        f"median wall {statistics.median(walls) * 1000:.1f} ms, CPU of this process {statistics.median(cpus) * 1000:.1f} ms"
-    )
+    wall_ms, cpu_ms = statistics.median(walls) * 1000, statistics.median(cpus) * 1000
+    print(f"median wall {wall_ms:.1f} ms, CPU of this process {cpu_ms:.1f} ms")
     with CaptureQueriesContext(connection) as queries:
         client.get(path)
     for query in queries.captured_queries:
