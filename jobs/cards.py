@@ -9,6 +9,14 @@ from django.template.backends.utils import csrf_input
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 
+# The columns a card shows (jobs/_postings.html and the attribution lines): loading only these makes the page's
+# 20 rows about 1 ms cheaper than all but the description. A card reading another column would cost a query
+# per card, which the pinned query counts in jobs/tests/test_award_jobs.py would catch.
+CARD_FIELDS = (
+    "title", "employer", "locations", "remote", "salary_min", "salary_max", "salary_period", "salary_is_predicted",
+    "posted_on", "summary", "status", "apply_url", "source", "origin",
+)  # fmt: skip
+
 # A primary key no posting has, reversed once and replaced by each posting's own.
 _PLACEHOLDER = 9876543210
 LOCATION_SHOWN = 140

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from badges.awards.selectors import own_award_or_404
 from badges.models import Award, Certification
 
-from .cards import posting_cards
+from .cards import CARD_FIELDS, posting_cards
 from .charts import wage_chart
 from .forms import JobSearchForm
 from .insight import market_insight
@@ -121,7 +121,7 @@ def award_jobs(request, public_id):
     filters = form.filters()
     postings = postings_filter(postings_for_certifications(certification_ids), **filters)
     rows = cached_match_rows(postings, certification_ids=certification_ids, filters=filters)
-    listing = _listing(request, postings.defer("description").annotate(is_saved=_saved_flag(request.user)), rows)
+    listing = _listing(request, postings.only(*CARD_FIELDS).annotate(is_saved=_saved_flag(request.user)), rows)
     # The whole market, whatever the search: stored at refresh time. Kept per certification, as the market
     # salaries are: an exam badge shows its first certification's.
     stored = MarketInsight.objects.filter(certification_id__in=certification_ids[:1]).first()
@@ -210,7 +210,7 @@ def saved_jobs(request):
         .annotate(is_saved=_saved_flag(request.user))
         .order_by("-saved_by__saved_at", "-id")
     )
-    page = paginate(postings.defer("description"), request.GET.get("page"), per_page=PAGE_SIZE)
+    page = paginate(postings.only(*CARD_FIELDS), request.GET.get("page"), per_page=PAGE_SIZE)
     context = {"page": page, "query": "", "here": request.get_full_path(), **_credits(request, page)}
     return render(request, "jobs/saved_jobs.html", context)
 
