@@ -92,6 +92,7 @@ def cached_match_rows(postings, *, certification_ids, filters, cap=None):
     old key, which no one reads after the commit. The split by age is done per request from the rows (it
     moves with the clock, not with the postings). One query (the version) on a hit, two on a miss.
     """
+    cap = COUNT_CAP if cap is None else cap
     version = postings_version()
     if version is None:
         return match_rows(postings, cap)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from badges.tests.factories import AcceptedAwardFactory, BadgeTemplateFactory, CertificationFactory
-from jobs.models import JobPosting, PostingStatus
+from jobs.models import JobPosting, PostingStatus, PostingsVersion
 from jobs.search import postings_version
 from jobs.services import job_apply_count, job_postings_purge, jobs_refresh
 
@@ -174,7 +174,7 @@ def test_saved_flags_are_read_per_earner_not_cached(client, award):
 def test_without_its_version_row_the_search_is_not_cached(jobs, award):
     """A database flushed by a test run has no version row: searches are then read every time."""
     _posting(award, title="Cloud engineer")
-    JobPosting._meta.apps.get_model("jobs", "PostingsVersion").objects.all().delete()
+    PostingsVersion.objects.all().delete()
     assert postings_version() is None
     assert jobs() == ["Cloud engineer"]
 
