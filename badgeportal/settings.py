@@ -415,6 +415,9 @@ JOBS_CLOSED_RETENTION_DAYS = env.int("JOBS_CLOSED_RETENTION_DAYS", default=30)
 # A posting published longer ago than this is no longer called open: the Jobs tab lists it apart, as a
 # dated sample (the bundled postings are mostly years old).
 JOBS_FRESH_DAYS = env.int("JOBS_FRESH_DAYS", default=60)
+# How long the Jobs tab keeps a search's matches in the cache. They are keyed by the postings' version, so a
+# refresh is seen at once whatever this is; it only bounds how long entries of older versions linger.
+JOBS_SEARCH_CACHE_SECONDS = env.int("JOBS_SEARCH_CACHE_SECONDS", default=3600)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -280,3 +280,17 @@ class MarketInsight(models.Model):
 
     def __str__(self):
         return f"{self.certification} market insight"
+
+
+class PostingsVersion(models.Model):
+    """One row whose `value` the database raises in the same transaction as any change to the postings or
+    their certification links (triggers, see migrations/0005): the key under which a search's matches are
+    cached, so no reader can see a list from before a refresh once the refresh has committed."""
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "postings version"
+
+    def __str__(self):
+        return f"postings version {self.value}"

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from badges.awards.selectors import own_award_or_404
 from badges.models import Award, Certification
 
+from .cards import CARD_FIELDS, posting_cards
 from .charts import wage_chart
 from .forms import JobSearchForm
 from .insight import market_insight
@@ -24,6 +25,7 @@ from .models import (
     SavedJob,
 )
 from .search import (
+    cached_match_rows,
     certification_ids_for,
     page_of_ids,
     paginate,
@@ -72,15 +74,15 @@ def _query(request, **changes):
     return query.urlencode()
 
 
-def _listing(request, postings):
+def _listing(request, postings, rows):
     """Open postings, or, when asked or when none is current, the older ones as a dated sample.
 
     Postings published more than JOBS_FRESH_DAYS ago are not called open: most are filled long since.
+    `rows` are the matches (`cached_match_rows`), None for a broad search.
     """
-    split = split_ids_by_age(postings)
-    if split is None:  # a broad search: the database splits it, each part read off the sort index
+    if rows is None:  # a broad search: the database splits it, each part read off the sort index
         return _listing_split_by_the_database(request, postings)
-    current, older = split
+    current, older = split_ids_by_age(rows)
     asked = request.GET.get("age")
     show_older = asked == "older" or (asked != "current" and not current)
     shown = older if show_older else current
@@ -116,8 +118,10 @@ def award_jobs(request, public_id):
         return _unlock_page(request, award, "jobs")
     form = JobSearchForm(request.GET or None)
     certification_ids = certification_ids_for(award.template)
-    postings = postings_filter(postings_for_certifications(certification_ids), **form.filters())
-    listing = _listing(request, postings.defer("description").annotate(is_saved=_saved_flag(request.user)))
+    filters = form.filters()
+    postings = postings_filter(postings_for_certifications(certification_ids), **filters)
+    rows = cached_match_rows(postings, certification_ids=certification_ids, filters=filters)
+    listing = _listing(request, postings.only(*CARD_FIELDS).annotate(is_saved=_saved_flag(request.user)), rows)
     # The whole market, whatever the search: stored at refresh time. Kept per certification, as the market
     # salaries are: an exam badge shows its first certification's.
     stored = MarketInsight.objects.filter(certification_id__in=certification_ids[:1]).first()
@@ -135,13 +139,14 @@ def award_jobs(request, public_id):
         "filters_in_use": form.filters_in_use(),
         **listing,
     }
-    return render(request, "jobs/award_jobs.html", {**context, **_credits(listing["page"])})
+    return render(request, "jobs/award_jobs.html", {**context, **_credits(request, listing["page"])})
 
 
-def _credits(page):
-    """Which attribution lines the postings on this page call for."""
+def _credits(request, page):
+    """Which attribution lines the postings on this page call for, and what their cards share."""
     page.object_list = list(page.object_list)
     return {
+        **posting_cards(request, page.object_list),
         "show_adzuna": any(p.source == JobSource.Name.ADZUNA for p in page.object_list),
         "show_usajobs": any(JobSource.Name.USAJOBS in (p.source, p.origin) for p in page.object_list),
         "show_nyc": any(p.is_nyc_open_data for p in page.object_list),
@@ -205,8 +210,8 @@ def saved_jobs(request):
         .annotate(is_saved=_saved_flag(request.user))
         .order_by("-saved_by__saved_at", "-id")
     )
-    page = paginate(postings.defer("description"), request.GET.get("page"), per_page=PAGE_SIZE)
-    context = {"page": page, "query": "", "here": request.get_full_path(), **_credits(page)}
+    page = paginate(postings.only(*CARD_FIELDS), request.GET.get("page"), per_page=PAGE_SIZE)
+    context = {"page": page, "query": "", "here": request.get_full_path(), **_credits(request, page)}
     return render(request, "jobs/saved_jobs.html", context)
 
 
