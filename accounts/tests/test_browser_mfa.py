@@ -3,6 +3,7 @@ staff sent to set it up before the admin, and passkeys through Chromium's virtua
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD, UserFactory, totp_code
 
@@ -26,16 +27,16 @@ def _sign_in_with_password(page, user, assert_accessible=None):
 def _enrol_authenticator_app(page, assert_accessible):
     """From the two-factor page: confirm the password, scan (read) the secret, type the code."""
     page.get_by_role("link", name="Activate").click()
-    assert page.get_by_role("heading", name="Confirm Access").is_visible()
+    expect(page.get_by_role("heading", name="Confirm Access")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Confirm").click()
-    assert page.get_by_role("heading", name="Activate Authenticator App").is_visible()
+    expect(page.get_by_role("heading", name="Activate Authenticator App")).to_be_visible()
     assert_accessible(page)
     secret = page.get_by_label("Authenticator secret").input_value()
     page.get_by_label("Authenticator code").fill(totp_code(secret))
     page.get_by_role("button", name="Activate").click()
-    assert page.get_by_text("Authenticator app activated.").is_visible()
+    expect(page.get_by_text("Authenticator app activated.")).to_be_visible()
     assert_accessible(page)
     return secret
 
@@ -47,7 +48,7 @@ def test_enrol_an_authenticator_app_then_sign_in_with_its_code(browser_page, ass
     _sign_in_with_password(page, user)
     page.get_by_role("link", name="Account").click()
     page.get_by_role("navigation", name="Account").get_by_role("link", name="Two-factor authentication").click()
-    assert page.get_by_text("An authenticator app is not active.").is_visible()
+    expect(page.get_by_text("An authenticator app is not active.")).to_be_visible()
     assert_accessible(page)
 
     secret = _enrol_authenticator_app(page, assert_accessible)
@@ -58,13 +59,13 @@ def test_enrol_an_authenticator_app_then_sign_in_with_its_code(browser_page, ass
 
     page.goto(reverse("account_login"))
     _sign_in_with_password(page, user)
-    assert page.get_by_role("heading", name="Two-Factor Authentication").is_visible()
+    expect(page.get_by_role("heading", name="Two-Factor Authentication")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Code").fill(totp_code(secret))
     page.get_by_role("button", name="Sign In", exact=True).click()
 
     page.wait_for_url("**" + reverse("wallet"))
-    assert page.get_by_role("button", name="Sign out").is_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def test_staff_without_two_factor_land_on_its_setup_and_reach_the_admin_after(browser_page, assert_accessible):
@@ -75,11 +76,11 @@ def test_staff_without_two_factor_land_on_its_setup_and_reach_the_admin_after(br
     _sign_in_with_password(page, staff, assert_accessible)
 
     page.wait_for_url("**" + reverse("mfa_index"))
-    assert page.get_by_text("Staff accounts need two-factor authentication").is_visible()
+    expect(page.get_by_text("Staff accounts need two-factor authentication")).to_be_visible()
     assert_accessible(page)
     _enrol_authenticator_app(page, assert_accessible)
     page.get_by_role("link", name="Admin").click()
-    assert page.get_by_role("heading", name="Site administration").is_visible()
+    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
 
 
 def _virtual_authenticator(page):
@@ -109,11 +110,11 @@ def test_add_a_passkey_then_sign_in_with_it_alone(browser_page, assert_accessibl
     page.goto(reverse("mfa_add_webauthn"))
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Confirm").click()
-    assert page.get_by_role("heading", name="Add Security Key").is_visible()
+    expect(page.get_by_role("heading", name="Add Security Key")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Passwordless").check()
     page.get_by_role("button", name="Add").click()
-    assert page.get_by_text("Security key added.").is_visible()
+    expect(page.get_by_text("Security key added.")).to_be_visible()
     assert_accessible(page)
     page.goto(reverse("mfa_list_webauthn"))
     assert_accessible(page)
@@ -123,4 +124,4 @@ def test_add_a_passkey_then_sign_in_with_it_alone(browser_page, assert_accessibl
     page.get_by_role("button", name="Sign in with a passkey").click()
 
     page.wait_for_url("**" + reverse("wallet"))
-    assert page.get_by_role("button", name="Sign out").is_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()

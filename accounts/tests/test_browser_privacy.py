@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.models import DataExport, DataExportStatus, User
 from accounts.tests.factories import PASSWORD, UserFactory
@@ -32,7 +33,7 @@ def test_download_the_data_then_delete_the_account(browser_page, assert_accessib
     page.get_by_role("link", name="Download your data").click()
     assert_accessible(page)
     page.get_by_role("button", name="Prepare my download").click()
-    assert page.get_by_text("Your download is ready").is_visible()
+    expect(page.get_by_text("Your download is ready")).to_be_visible()
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the zip file").click()
@@ -42,14 +43,14 @@ def test_download_the_data_then_delete_the_account(browser_page, assert_accessib
     page.get_by_role("link", name="Delete my account…").click()
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Confirm").click()
-    assert page.get_by_role("heading", name="What the issuers keep").is_visible()
+    expect(page.get_by_role("heading", name="What the issuers keep")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Delete my account").click()
-    assert page.get_by_text("Tick the box to confirm").is_visible()
+    expect(page.get_by_text("Tick the box to confirm")).to_be_visible()
     page.get_by_label("I understand").check()
     page.get_by_role("button", name="Delete my account").click()
 
-    assert page.get_by_role("heading", name="Your account is deleted").is_visible()
+    expect(page.get_by_role("heading", name="Your account is deleted")).to_be_visible()
     assert_accessible(page)
     assert not User.objects.filter(pk=user.pk).exists()
     assert Award.objects.get(pk=award.pk).anonymised_at is not None
@@ -77,5 +78,5 @@ def test_the_progress_and_expired_pages(browser_page, assert_accessible):
 
     response = page.goto(reverse("data_export_download", args=[expired.public_id]))
     assert response.status == 410
-    assert page.get_by_role("heading", name="This download link has expired").is_visible()
+    expect(page.get_by_role("heading", name="This download link has expired")).to_be_visible()
     assert_accessible(page)

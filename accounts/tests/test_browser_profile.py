@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD, UserFactory
 from badges.tests.factories import AcceptedAwardFactory
@@ -25,19 +26,19 @@ def test_choose_a_handle_headline_and_photo_then_see_the_public_profile(browser_
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Account").click()
     page.get_by_label("Profile address").fill("admin")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("“admin” is reserved").is_visible()
+    expect(page.get_by_text("“admin” is reserved")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Profile address").fill("ada-lovelace")
     page.get_by_label("Headline").fill("Analyst of engines")
     page.get_by_label("Photo").set_input_files(photo)
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Your profile is saved.").is_visible()
-    assert page.get_by_role("img", name="Your photo").is_visible()
+    expect(page.get_by_text("Your profile is saved.")).to_be_visible()
+    expect(page.get_by_role("img", name="Your photo")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="See your public profile").click()
     page.wait_for_url("**/u/ada-lovelace/")
-    assert page.get_by_role("heading", name="Ada Lovelace").is_visible()
-    assert page.get_by_text("Analyst of engines").is_visible()
+    expect(page.get_by_role("heading", name="Ada Lovelace")).to_be_visible()
+    expect(page.get_by_text("Analyst of engines")).to_be_visible()
     assert page.get_by_role("img", name="Photo of Ada Lovelace").evaluate("img => img.naturalWidth") == 400
     assert_accessible(page)

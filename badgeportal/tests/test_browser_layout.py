@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD, UserFactory
 from badges.models import Status
@@ -110,7 +111,7 @@ def test_on_a_phone_the_menu_folds_and_charts_tables_filters_images_and_verify_r
     # The header is one line, the brand and a Menu button that opens the links.
     page.goto(reverse("home"))
     main_nav = page.get_by_role("navigation", name="Main")
-    assert not main_nav.get_by_role("link", name="Sign in").is_visible()
+    expect(main_nav.get_by_role("link", name="Sign in")).to_be_hidden()
     assert page.locator(".site-header").bounding_box()["height"] < 80
     main_nav.get_by_text("Menu").click()
     main_nav.get_by_role("link", name="Sign in").click()
@@ -129,13 +130,12 @@ def test_on_a_phone_the_menu_folds_and_charts_tables_filters_images_and_verify_r
 
     # The jobs filters fold away so the postings come first, and say when some are in use.
     page.goto(reverse("award_jobs", args=[award.public_id]))
-    assert not page.get_by_label("Keywords").is_visible()
-    assert page.get_by_role("heading", name="Cloud Architect").is_visible()
+    expect(page.get_by_label("Keywords")).to_be_hidden()
+    expect(page.get_by_role("heading", name="Cloud Architect")).to_be_visible()
     page.get_by_text("Search and filters").click()
     page.get_by_label("Keywords").fill("architect")
     page.get_by_role("button", name="Search").click()
-    assert page.get_by_text("Search and filters (1 in use)").is_visible()
-
+    expect(page.get_by_text("Search and filters (1 in use)")).to_be_visible()
     # A wide table scrolls inside its own region, which a keyboard can reach and a screen reader names.
     page.goto(reverse("catalog_retired"))
     region = page.get_by_role("region", name="Certifications (1)")
@@ -155,9 +155,9 @@ def test_on_a_phone_the_menu_folds_and_charts_tables_filters_images_and_verify_r
     result = page.get_by_role("heading", name="Verified")
     subject = page.locator(".verify-subject")
     assert result.bounding_box()["y"] < PHONE["height"]
-    assert subject.get_by_role("link", name=LONG_NAME).is_visible()
-    assert subject.get_by_text("Earned by Maria Goeppert-Mayer").is_visible()
-    assert subject.get_by_role("img", name=f"{LONG_NAME} badge").is_visible()
+    expect(subject.get_by_role("link", name=LONG_NAME)).to_be_visible()
+    expect(subject.get_by_text("Earned by Maria Goeppert-Mayer")).to_be_visible()
+    expect(subject.get_by_role("img", name=f"{LONG_NAME} badge")).to_be_visible()
     assert not page.get_by_label("Or the badge's address").is_visible()  # folded below the answer
     assert not _scrolls_sideways(page)
     assert_accessible(page)
@@ -166,7 +166,7 @@ def test_on_a_phone_the_menu_folds_and_charts_tables_filters_images_and_verify_r
 
     # Back on a laptop, the menu and the filters are open without a click.
     page.set_viewport_size(LAPTOP)
-    assert not main_nav.get_by_text("Menu").is_visible()
-    assert main_nav.get_by_role("link", name="Verify a badge").is_visible()
+    expect(main_nav.get_by_text("Menu")).to_be_hidden()
+    expect(main_nav.get_by_role("link", name="Verify a badge")).to_be_visible()
     page.goto(reverse("award_jobs", args=[award.public_id]))
-    assert page.get_by_label("Keywords").is_visible()
+    expect(page.get_by_label("Keywords")).to_be_visible()

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD
 from badges.tests.factories import AcceptedAwardFactory
@@ -50,10 +51,11 @@ def test_the_jobs_tab_shows_the_market_readably(browser_page, assert_accessible,
     insight = page.locator("#insight")
     chart = insight.get_by_role("img", name="Fitting postings published per year")
     table = insight.get_by_role("region", name="Postings published per year: table")
-    assert chart.is_visible() and table.is_visible()
+    expect(chart).to_be_visible()
+    expect(table).to_be_visible()
     assert table.get_by_role("row").count() == 1 + 12  # 2014 to 2025
     assert insight.get_by_role("list", name="Top employers").get_by_role("listitem").count() == 4
-    assert insight.get_by_text("data fetched up to").is_visible()
+    expect(insight.get_by_text("data fetched up to")).to_be_visible()
     sizes = page.evaluate(
         """() => [...document.querySelectorAll('.postings-chart text')].map(
             text => parseFloat(getComputedStyle(text).fontSize) * text.getScreenCTM().a)"""

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD, UserFactory
 from badges.tests.factories import AwardFactory, BadgeTemplateFactory, CertificationFactory
@@ -50,28 +51,27 @@ def test_accept_then_find_and_save_a_job_and_read_the_salary_chart(browser_page,
     page.get_by_role("button", name="Accept badge").click()
     page.get_by_role("link", name="Jobs", exact=True).click()
 
-    assert page.get_by_text("Only you can see this page.").is_visible()
+    expect(page.get_by_text("Only you can see this page.")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Keywords").fill("sentinel")
     page.get_by_role("button", name="Search").click()
-    assert page.get_by_role("heading", name="Sentinel Engineer").is_visible()
-    assert page.get_by_text("Jobs by Adzuna").first.is_visible()
+    expect(page.get_by_role("heading", name="Sentinel Engineer")).to_be_visible()
+    expect(page.get_by_text("Jobs by Adzuna").first).to_be_visible()
     page.get_by_role("button", name="Save Sentinel Engineer").click()
-    assert page.get_by_role("button", name="Unsave Sentinel Engineer").is_visible()
-
+    expect(page.get_by_role("button", name="Unsave Sentinel Engineer")).to_be_visible()
     page.get_by_role("link", name="Clear").click()
     page.get_by_role("link", name="see them as a dated sample").click()
-    assert page.get_by_role("heading", name="1 older posting, a dated sample").is_visible()
+    expect(page.get_by_role("heading", name="1 older posting, a dated sample")).to_be_visible()
     apply = page.get_by_role("link", name="Apply for Old Analyst (opens in a new tab)")
     assert (apply.get_attribute("target"), apply.get_attribute("rel")) == ("_blank", "noopener noreferrer")
     assert_accessible(page)
 
     page.get_by_role("link", name="Saved jobs").click()
-    assert page.get_by_role("heading", name="Sentinel Engineer").is_visible()
+    expect(page.get_by_role("heading", name="Sentinel Engineer")).to_be_visible()
     assert_accessible(page)
 
     page.goto(reverse("award_salary", args=[award.public_id]))
     chart = page.get_by_role("img", name="Annual wages for Chief Executives, 2023")
-    assert chart.is_visible()
+    expect(chart).to_be_visible()
     assert page.get_by_role("cell", name=">= $239,200").count() == 2
     assert_accessible(page)

@@ -3,6 +3,7 @@
 import pytest
 from allauth.account.models import EmailAddress
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD, UserFactory
 from accounts.tests.oidc_provider import OpenIDProvider
@@ -18,7 +19,7 @@ def test_claim_create_account_accept_and_see_it_in_the_wallet(browser_page, asse
     page = browser_page
 
     page.goto(reverse("claim", args=[claim_token_create(award=award)]))
-    assert page.get_by_role("heading", name="Congratulations, Rita Levi").is_visible()
+    expect(page.get_by_role("heading", name="Congratulations, Rita Levi")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Create account").click()
 
@@ -40,12 +41,12 @@ def test_claim_create_account_accept_and_see_it_in_the_wallet(browser_page, asse
 
     # Accepting invites sharing, LinkedIn's Add to profile first.
     invite = page.get_by_role("status").filter(has_text="You accepted “Data Analyst”")
-    assert invite.get_by_role("link", name="Add to LinkedIn profile").is_visible()
+    expect(invite.get_by_role("link", name="Add to LinkedIn profile")).to_be_visible()
     assert page.locator(".messages").count() == 0
     assert_accessible(page)
     page.get_by_role("link", name="My badges").first.click()
     accepted = page.get_by_role("region", name="Accepted")
-    assert accepted.get_by_text("Data Analyst").is_visible()
+    expect(accepted.get_by_text("Data Analyst")).to_be_visible()
     assert Award.objects.get(pk=award.pk).state == AwardState.ACCEPTED
 
 
@@ -65,8 +66,8 @@ def test_claim_then_sign_in_as_another_account_collects_the_badge_without_the_ad
     page.get_by_role("button", name="Sign In", exact=True).click()
 
     page.wait_for_url("**" + award.get_absolute_url())
-    assert page.get_by_text("“Data Analyst” is in your wallet").is_visible()
-    assert page.get_by_role("button", name="Accept badge").is_visible()
+    expect(page.get_by_text("“Data Analyst” is in your wallet")).to_be_visible()
+    expect(page.get_by_role("button", name="Accept badge")).to_be_visible()
     assert Award.objects.get(pk=award.pk).earner.email == "rita.personal@example.com"
     assert not EmailAddress.objects.filter(email="rita@example.com").exists()
 
@@ -85,5 +86,5 @@ def test_sign_up_with_a_provider_that_verified_the_address_finds_the_badge_waiti
         page.get_by_role("button", name="Continue with LinkedIn").click()
         page.wait_for_url("**" + reverse("wallet"))
 
-    assert page.get_by_role("link", name="Data Analyst").is_visible()
+    expect(page.get_by_role("link", name="Data Analyst")).to_be_visible()
     assert_accessible(page)

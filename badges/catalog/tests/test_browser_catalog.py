@@ -1,6 +1,7 @@
 """Journeys 6 and 8 in a real browser: browse and filter the catalog, see retired ones, ask for help."""
 
 import pytest
+from playwright.sync_api import expect
 
 from badges.catalog.images import badge_images_generate
 from badges.models import Status
@@ -31,14 +32,14 @@ def test_browse_filter_and_open_a_badge_then_the_retired_list(browser_page, asse
 
     page.goto("/")
     page.get_by_role("link", name="Badges", exact=True).click()
-    assert page.get_by_role("heading", name="Badges you can earn").is_visible()
-    assert page.get_by_role("link", name="Azure Administrator Associate").locator("img").is_visible()
+    expect(page.get_by_role("heading", name="Badges you can earn")).to_be_visible()
+    expect(page.get_by_role("link", name="Azure Administrator Associate").locator("img")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("searchbox").fill("az104")
     page.get_by_role("button", name="Search").click()
-    assert page.get_by_role("heading", name="2 badges match “az104”").is_visible()
-    assert page.get_by_role("link", name="AZ-104: Azure Administrator").is_visible()
+    expect(page.get_by_role("heading", name="2 badges match “az104”")).to_be_visible()
+    expect(page.get_by_role("link", name="AZ-104: Azure Administrator")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Show every badge").first.click()
@@ -46,20 +47,20 @@ def test_browse_filter_and_open_a_badge_then_the_retired_list(browser_page, asse
     page.get_by_role("searchbox").fill("powershell")
     page.get_by_label("Status").select_option("active")
     page.get_by_role("button", name="Show badges").click()
-    assert page.get_by_role("heading", name="1 badge", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="1 badge", exact=True)).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Azure Administrator Associate").click()
-    assert page.get_by_role("heading", name="Azure Administrator Associate").is_visible()
-    assert page.get_by_role("link", name="Ada Public").is_visible()
+    expect(page.get_by_role("heading", name="Azure Administrator Associate")).to_be_visible()
+    expect(page.get_by_role("link", name="Ada Public")).to_be_visible()
     assert page.locator("img.badge-image").evaluate("img => img.naturalWidth") == 600
     assert_accessible(page)
 
     page.get_by_role("link", name="Retired", exact=True).click()
-    assert page.get_by_role("cell", name="January 31, 2021").first.is_visible()
+    expect(page.get_by_role("cell", name="January 31, 2021").first).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="MCSA: Web Applications").click()
-    assert page.get_by_text("Retired on January 31, 2021").is_visible()
+    expect(page.get_by_text("Retired on January 31, 2021")).to_be_visible()
 
 
 def test_find_help_and_send_a_question(browser_page, assert_accessible):
@@ -67,7 +68,7 @@ def test_find_help_and_send_a_question(browser_page, assert_accessible):
 
     page.goto("/")
     page.get_by_role("link", name="Help", exact=True).click()
-    assert page.get_by_role("heading", name="I declined a badge by mistake").is_visible()
+    expect(page.get_by_role("heading", name="I declined a badge by mistake")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Something else").click()
@@ -79,5 +80,5 @@ def test_find_help_and_send_a_question(browser_page, assert_accessible):
     page.get_by_label("How can we help?").fill("My link expired.")
     page.get_by_role("button", name="Send").click()
 
-    assert page.get_by_role("heading", name="Thank you, your message is on its way").is_visible()
+    expect(page.get_by_role("heading", name="Thank you, your message is on its way")).to_be_visible()
     assert SupportRequest.objects.get().concerning == "AZ-104"

@@ -3,6 +3,7 @@ catalog, nothing scrolls sideways, axe finds nothing."""
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD
 from badges.models import BadgeTemplate
@@ -44,8 +45,10 @@ def test_the_owner_sees_what_to_earn_next(browser_page, assert_accessible, viewp
 
     section = page.get_by_role("region", name="What to earn next")
     assert section.get_by_role("heading", level=3).count() == 2
-    assert section.get_by_text("Microsoft PowerShell").is_visible()
+    expect(section.get_by_text("Microsoft PowerShell")).to_be_visible()
     assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
     assert_accessible(page)
     section.get_by_role("link", name="Microsoft Certified: Azure Administrator Associate").click()
-    assert page.get_by_role("heading", name="Microsoft Certified: Azure Administrator Associate", level=1).is_visible()
+    expect(
+        page.get_by_role("heading", name="Microsoft Certified: Azure Administrator Associate", level=1)
+    ).to_be_visible()

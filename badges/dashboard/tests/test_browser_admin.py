@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD, UserFactory
 from badges.awards.services import award_issue
@@ -41,28 +42,28 @@ def test_the_customised_admin_pages_pass_axe(signed_in_staff, assert_accessible)
     accepted.save()
 
     page.goto(reverse("admin:index"))
-    assert page.get_by_role("link", name="Program dashboard").is_visible()
+    expect(page.get_by_role("link", name="Program dashboard")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Program dashboard").click()
-    assert page.get_by_role("heading", name="Per badge").is_visible()
-    assert page.get_by_role("img", name="Badges issued and accepted per week").is_visible()
+    expect(page.get_by_role("heading", name="Per badge")).to_be_visible()
+    expect(page.get_by_role("img", name="Badges issued and accepted per week")).to_be_visible()
     assert_accessible(page)
     page.set_viewport_size({"width": 390, "height": 800})
     assert_accessible(page)
     page.set_viewport_size({"width": 1280, "height": 800})
 
     page.goto(reverse("admin:badges_award_change", args=[award.pk]))
-    assert page.get_by_role("heading", name="This badge's history").is_visible()
+    expect(page.get_by_role("heading", name="This badge's history")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Renew").click()
     page.get_by_role("button", name="Renew").click()
-    assert page.get_by_text("This field is required").is_visible()
+    expect(page.get_by_text("This field is required")).to_be_visible()
     assert_accessible(page)
 
     page.goto(reverse("admin:outbox_outboxemail_changelist"))
     assert_accessible(page)
     page.goto(reverse("admin:outbox_outboxemail_change", args=[OutboxEmail.objects.get().pk]))
-    assert page.get_by_text("Hello Noor Ali").is_visible()
+    expect(page.get_by_text("Hello Noor Ali")).to_be_visible()
     assert_accessible(page)

@@ -3,6 +3,7 @@ follows the import by itself and moves on to the result when it ends."""
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD, UserFactory, totp_code, totp_enable
 from badges.models import AwardImport, ImportState
@@ -36,7 +37,7 @@ def test_staff_upload_preview_and_confirm_an_import(staff_page, templates, asser
     page.get_by_role("button", name="Upload and preview").click()
 
     page.get_by_role("heading", name="Preview of excel_latin1_semicolon.csv").wait_for()
-    assert page.get_by_text("Read as Latin-1 / Windows-1252, semicolon separated.").is_visible()
+    expect(page.get_by_text("Read as Latin-1 / Windows-1252, semicolon separated.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Award 3 badges").click()
 
@@ -60,4 +61,4 @@ def test_the_progress_bar_follows_a_running_import_and_moves_on_when_it_ends(sta
     )
 
     page.wait_for_url("**" + reverse("admin:badges_awardimport_result", args=[award_import.pk]), timeout=10_000)
-    assert page.get_by_role("heading", name="Import of window.csv").is_visible()
+    expect(page.get_by_role("heading", name="Import of window.csv")).to_be_visible()

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from badges.openbadges.tests.ob_helpers import give_image
 from badges.tests.factories import AcceptedAwardFactory
@@ -22,8 +23,8 @@ def test_upload_a_baked_badge_and_see_it_verified(browser_page, assert_accessibl
     page.get_by_label("Baked badge image (PNG)").set_input_files(str(baked))
     page.get_by_role("button", name="Verify").click()
 
-    assert page.get_by_role("heading", name="Verified").is_visible()
-    assert page.get_by_text("It is the badge “Data Analyst”.").is_visible()
+    expect(page.get_by_role("heading", name="Verified")).to_be_visible()
+    expect(page.get_by_text("It is the badge “Data Analyst”.")).to_be_visible()
     assert_accessible(page)
 
 
@@ -32,11 +33,11 @@ def test_award_verify_page_reports_a_wrong_email(browser_page, assert_accessible
     page = browser_page
 
     page.goto(reverse("award_verify", args=[award.public_id]))
-    assert page.get_by_role("heading", name="Verified").is_visible()
+    expect(page.get_by_role("heading", name="Verified")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Earner's email address (optional)").fill("someone.else@example.com")
     page.get_by_role("button", name="Check again").click()
 
-    assert page.get_by_role("heading", name="Not verified").is_visible()
-    assert page.get_by_text("The badge was not issued to the email address you entered.").is_visible()
+    expect(page.get_by_role("heading", name="Not verified")).to_be_visible()
+    expect(page.get_by_text("The badge was not issued to the email address you entered.")).to_be_visible()
     assert_accessible(page)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from badges.models import ReminderOptOut
 from badges.reminders.services import unsubscribe_token
@@ -15,11 +16,11 @@ def test_unsubscribe_asks_then_confirms(browser_page, assert_accessible, width):
     page.set_viewport_size({"width": width, "height": 800})
 
     page.goto(reverse("reminders_unsubscribe", args=[unsubscribe_token("kim@example.com")]))
-    assert page.get_by_role("heading", name="Stop reminder emails?").is_visible()
+    expect(page.get_by_role("heading", name="Stop reminder emails?")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Unsubscribe from reminders").click()
 
-    assert page.get_by_role("heading", name="No more reminders").is_visible()
+    expect(page.get_by_role("heading", name="No more reminders")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert_accessible(page)
     assert ReminderOptOut.objects.filter(email="kim@example.com").exists()

@@ -4,6 +4,7 @@ a switch makes shared links answer "not found"."""
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD, UserFactory
 from badges.models import ShareChannel, ShareCount
@@ -32,8 +33,8 @@ def test_a_revoked_badge_offers_no_share_action_and_its_download_reads_as_a_page
 
     page.goto(award.get_absolute_url())
 
-    assert page.get_by_text("A revoked badge can no longer be shared").is_visible()
-    assert not page.get_by_role("heading", name="Share").is_visible()
+    expect(page.get_by_text("A revoked badge can no longer be shared")).to_be_visible()
+    expect(page.get_by_role("heading", name="Share")).to_be_hidden()
     for name in ["Add to LinkedIn profile", "Post on LinkedIn", "Post on X", "Share on Facebook", "Send by email"]:
         assert page.get_by_role("link", name=name).count() == 0
     assert page.get_by_role("img", name="QR code").count() == 0
@@ -41,13 +42,13 @@ def test_a_revoked_badge_offers_no_share_action_and_its_download_reads_as_a_page
 
     # A download link kept from before the revocation opens a page a person can read.
     page.goto(reverse("award_baked_png", args=[award.public_id]))
-    assert page.get_by_role("heading", name="This badge was revoked").is_visible()
-    assert page.get_by_text("Reason: Exam result withdrawn").is_visible()
+    expect(page.get_by_role("heading", name="This badge was revoked")).to_be_visible()
+    expect(page.get_by_text("Reason: Exam result withdrawn")).to_be_visible()
     assert_accessible(page)
 
     # So does a share link kept from before.
     page.goto(reverse("share_redirect", args=[award.public_id, "linkedin-profile"]))
-    assert page.get_by_role("heading", name="This badge cannot be shared").is_visible()
+    expect(page.get_by_role("heading", name="This badge cannot be shared")).to_be_visible()
     assert not ShareCount.objects.exists()
 
 
@@ -63,13 +64,14 @@ def test_the_privacy_switches_say_what_they_break_before_they_are_used(browser_p
     page.goto(award.get_absolute_url())
     make_private = page.get_by_role("button", name="Make this badge private")
     assert make_private.get_attribute("aria-describedby") == "going-private-warning"
-    assert page.get_by_text("Making it private: the link you shared, including on LinkedIn, will answer").is_visible()
-
+    expect(
+        page.get_by_text("Making it private: the link you shared, including on LinkedIn, will answer")
+    ).to_be_visible()
     # The profile's switch, in the account settings, said before it is unticked.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Account").click()
     switch = page.get_by_label("Public profile")
     warning = "Making your profile private hides your 2 public badges. 1 badge link you shared, including on LinkedIn"
-    assert page.get_by_text(warning).is_visible()
+    expect(page.get_by_text(warning)).to_be_visible()
     assert warning in page.evaluate(
         "id => document.getElementById(document.getElementById(id).getAttribute('aria-describedby')).textContent",
         switch.get_attribute("id"),
@@ -77,9 +79,8 @@ def test_the_privacy_switches_say_what_they_break_before_they_are_used(browser_p
     assert_accessible(page)
     switch.uncheck()
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Your profile is private: it and your badge links answer “not found”.").is_visible()
-
+    expect(page.get_by_text("Your profile is private: it and your badge links answer “not found”.")).to_be_visible()
     # The profile now counts what the public sees: nothing.
     page.goto(reverse("profile_public", args=[earner.public_id]))
-    assert page.get_by_text("No public badges while your profile is private.").is_visible()
+    expect(page.get_by_text("No public badges while your profile is private.")).to_be_visible()
     assert_accessible(page)

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD, UserFactory
 from badges.tests.factories import AcceptedAwardFactory, BadgeTemplateFactory, CertificationFactory
@@ -55,9 +56,9 @@ def test_a_viewer_reads_the_transcript_downloads_its_pdfs_and_scans_them(
     page.goto(reverse("profile_public", args=["maria"]))
     page.get_by_role("link", name="Transcript").click()
     page.wait_for_url("**" + reverse("transcript", args=["maria"]))
-    assert page.get_by_role("heading", name="Maria Goeppert-Mayer", level=1).is_visible()
-    assert page.get_by_role("heading", name=LONG_NAME).is_visible()
-    assert page.get_by_role("heading", name=expired.template.name).is_visible()
+    expect(page.get_by_role("heading", name="Maria Goeppert-Mayer", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name=LONG_NAME)).to_be_visible()
+    expect(page.get_by_role("heading", name=expired.template.name)).to_be_visible()
     assert page.get_by_role("heading", name=revoked.template.name).count() == 0
     assert not _scrolls_sideways(page), f"the transcript scrolls sideways at {viewport['width']} px"
     assert_accessible(page)
@@ -76,7 +77,7 @@ def test_a_viewer_reads_the_transcript_downloads_its_pdfs_and_scans_them(
     (scanned,) = qr_codes_on_page(certificate)
     assert scanned == live_server.url + reverse("award_verify", args=[valid.public_id])
     page.goto(scanned)
-    assert page.get_by_role("heading", name="Verified").is_visible()
+    expect(page.get_by_role("heading", name="Verified")).to_be_visible()
     assert not _scrolls_sideways(page)
 
     # Each entry also links its verification from the page itself.
@@ -100,7 +101,7 @@ def test_the_owner_reaches_the_transcript_and_a_certificate_from_the_wallet(
 
     page.get_by_role("link", name="Your transcript").click()
     page.wait_for_url("**" + reverse("transcript", args=["maria"]))
-    assert page.get_by_text("This is your transcript").is_visible()
+    expect(page.get_by_text("This is your transcript")).to_be_visible()
     assert not _scrolls_sideways(page)
     assert_accessible(page)
 
@@ -113,6 +114,6 @@ def test_the_owner_reaches_the_transcript_and_a_certificate_from_the_wallet(
     assert page.get_by_role("link", name="Certificate with a QR code to verify it (PDF)").count() == 0
     response = page.goto(reverse("award_certificate", args=[revoked.public_id]))
     assert response.status == 410
-    assert page.get_by_role("heading", name="This badge was revoked").is_visible()
+    expect(page.get_by_role("heading", name="This badge was revoked")).to_be_visible()
     assert not _scrolls_sideways(page)
     assert_accessible(page)
