@@ -46,7 +46,7 @@ def test_every_award_of_an_import_gets_one_email_when_the_worker_dies_mid_drain(
     assert Award.objects.filter(award_import=award_import).count() == OutboxEmail.objects.count() == ROWS
     # Killed mid-drain while the mail server holds one send before accepting it: rows claimed, some of them
     # sent, the rest not due again yet. (Killed in the instant between the server's acceptance and our commit,
-    # the window every SMTP client has, the worker would send that one email again: README, "Emails".)
+    # the window every SMTP client has, the worker would send that one email again: README, "Emails: the outbox".)
     assert smtp_inbox.holding.wait(timeout=120), worker.log()[-3000:]
     worker.kill()
     smtp_inbox.release()
