@@ -20,7 +20,6 @@ import contextlib
 import logging
 import smtplib
 import time
-from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
@@ -31,6 +30,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from badgeportal.copy_insert import copy_insert, ids_reserve, supports_copy
+from badgeportal.retries import backoff, claim_due
 
 from .models import OutboxEmail, OutboxPace, OutboxState
 from .registry import prefetch, render
@@ -77,9 +77,8 @@ def _sweep_after_commit():
 
 
 def retry_delay(attempts):
-    """Capped exponential backoff: OUTBOX_RETRY_SECONDS after the first attempt, doubling after each one."""
-    seconds = settings.OUTBOX_RETRY_SECONDS * 2 ** min(attempts - 1, 32)
-    return timedelta(seconds=min(seconds, settings.OUTBOX_RETRY_MAX_SECONDS))
+    """OUTBOX_RETRY_SECONDS after the first attempt, doubling after each one, up to OUTBOX_RETRY_MAX_SECONDS."""
+    return backoff(attempts, first_seconds=settings.OUTBOX_RETRY_SECONDS, max_seconds=settings.OUTBOX_RETRY_MAX_SECONDS)
 
 
 @transaction.atomic
@@ -87,18 +86,7 @@ def outbox_claim(*, limit, now=None):
     """Take up to `limit` due rows for this worker, oldest due first, and return them."""
     now = now or timezone.now()
     due = OutboxEmail.objects.due(now).order_by("next_attempt_at", "pk").select_for_update(skip_locked=True)
-    rows = list(due[:limit])
-    # One UPDATE per attempt count (a batch mostly shares one), not bulk_update's CASE per row.
-    by_attempts = defaultdict(list)
-    for row in rows:
-        row.attempts += 1
-        row.next_attempt_at = now + retry_delay(row.attempts)
-        by_attempts[row.attempts].append(row)
-    for attempts, claimed in by_attempts.items():
-        OutboxEmail.objects.filter(pk__in=[row.pk for row in claimed]).update(
-            attempts=attempts, next_attempt_at=claimed[0].next_attempt_at
-        )
-    return rows
+    return claim_due(due, limit=limit, now=now, delay=retry_delay)
 
 
 def outbox_send_batch(*, rows, now=None):

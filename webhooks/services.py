@@ -28,6 +28,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from badgeportal.retries import backoff, claim_due
 from outbox.models import OutboxEmail
 from outbox.services import outbox_enqueue_many
 
@@ -141,8 +142,9 @@ def _sweep_after_commit():
 
 
 def retry_delay(attempts):
-    seconds = settings.WEBHOOK_RETRY_SECONDS * 2 ** min(attempts - 1, 32)
-    return timedelta(seconds=min(seconds, settings.WEBHOOK_RETRY_MAX_SECONDS))
+    return backoff(
+        attempts, first_seconds=settings.WEBHOOK_RETRY_SECONDS, max_seconds=settings.WEBHOOK_RETRY_MAX_SECONDS
+    )
 
 
 @transaction.atomic
@@ -155,17 +157,7 @@ def webhook_claim(*, limit, now=None):
         .order_by("next_attempt_at", "pk")
         .select_for_update(skip_locked=True, of=("self",))
     )
-    rows = list(due[:limit])
-    by_attempts = defaultdict(list)
-    for row in rows:
-        row.attempts += 1
-        row.next_attempt_at = now + retry_delay(row.attempts)
-        by_attempts[row.attempts].append(row)
-    for attempts, claimed in by_attempts.items():
-        WebhookDelivery.objects.filter(pk__in=[row.pk for row in claimed]).update(
-            attempts=attempts, next_attempt_at=claimed[0].next_attempt_at, last_attempt_at=now
-        )
-    return rows
+    return claim_due(due, limit=limit, now=now, delay=retry_delay, last_attempt_at=now)
 
 
 def webhook_send(*, delivery, now=None):
