@@ -515,6 +515,7 @@ class IssuerKey(models.Model):
 
 
 class ImportState(models.TextChoices):
+    CHECKING = "checking", "checking the file"
     PREVIEWED = "previewed", "waiting for confirmation"
     QUEUED = "queued", "queued"
     RUNNING = "running", "running"
@@ -532,7 +533,7 @@ class AwardImport(models.Model):
     """A CSV file of awards uploaded by staff (or given to `import_awards`), its preview and its result.
 
     The file is kept in the row: the worker that runs the import reads it from the database, on any node.
-    A confirmed import runs once and all at once (`badges.imports.services`): its state moves
+    A confirmed import runs once and all at once (`badges.imports.services`): its state moves (checking →)
     previewed → queued → running → done (or failed, with nothing written), each step a conditional update.
     """
 

@@ -45,15 +45,25 @@ class Inbox:
         self.arrived = threading.Condition()
         self.port = None
         self._held_address = None
+        self._stalled = self._stall_requested = False
+        self._mid_message = set()  # sessions whose recipient was accepted and whose client has not moved on
         self.holding = threading.Event()
         self._release = threading.Event()
 
-    def hold(self, address):
+    def hold(self, address, stall=False):
         """Keep the sender of the next RCPT TO `address` waiting, mid-send, until `release()`; it is then
-        told to try again later (451), so that message is not accepted."""
+        told to try again later (451), so that message is not accepted.
+
+        With `stall`, every later recipient waits too, and `holding` is set only once no other sender is
+        between a message the server accepted and its next command. A client moves on only after it recorded
+        the send, so a sender killed then has nothing accepted that it did not record: with several senders,
+        a kill without `stall` may land in that instant, the one window every SMTP client has."""
         self._held_address = address
+        self._stalled = False
+        self._stall_requested = stall
 
     def release(self):
+        self._stalled = self._stall_requested = False
         self._release.set()
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
@@ -63,26 +73,47 @@ class Inbox:
         return responses
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        self._moved_on(session)
         if self.down_from_connection and session.number >= self.down_from_connection:
             return "421 4.3.2 Service shutting down"
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
         return "250 OK"
 
+    async def handle_RSET(self, server, session, envelope):
+        self._moved_on(session)
+        return "250 OK"
+
+    async def handle_QUIT(self, server, session, envelope):
+        self._moved_on(session)
+        return "221 Bye"
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refused:
             return "550 5.1.1 No such mailbox here"
-        if address == self._held_address:
+        if address == self._held_address or self._stalled:
             self._held_address = None
-            self.holding.set()
+            self._stalled = self._stall_requested
+            self._note_holding()
             await asyncio.get_running_loop().run_in_executor(None, self._release.wait)
             return "451 4.3.0 Try again later"
+        self._mid_message.add(session)
         envelope.rcpt_tos.append(address)
         return "250 OK"
+
+    def _moved_on(self, session):
+        self._mid_message.discard(session)
+        if self._stalled:
+            self._note_holding()
+
+    def _note_holding(self):
+        if not (self._stalled and self._mid_message):
+            self.holding.set()
 
     async def handle_DATA(self, server, session, envelope):
         session.messages = getattr(session, "messages", 0) + 1
         if self.messages_per_connection and session.messages > self.messages_per_connection:
+            self._moved_on(session)
             return "421 4.7.0 Too many messages on this connection, closing it"
         with self.arrived:
             self.messages.append(message_from_bytes(envelope.content, policy=policy.default))

@@ -1,4 +1,5 @@
-"""The award import in admin: upload → preview → confirm → progress → result, and the list of imports."""
+"""The award import in admin: upload → check (progress) → preview → confirm → progress → result, and the list
+of imports."""
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -18,6 +19,7 @@ from .services import PREVIEW_PROBLEMS_SHOWN, award_import_confirm, award_import
 
 # Where each state's page is.
 PAGE_OF_STATE = {
+    ImportState.CHECKING: "progress",
     ImportState.PREVIEWED: "preview",
     ImportState.QUEUED: "progress",
     ImportState.RUNNING: "progress",
@@ -94,11 +96,12 @@ class AwardImportAdmin(admin.ModelAdmin):
                     encoding=form.cleaned_data["encoding"],
                     duplicates=form.cleaned_data["duplicates"],
                     send_email=form.cleaned_data["send_email"],
+                    check_later=True,
                 )
             except ImportFileError as error:
                 form.add_error("file", error)
             else:
-                return redirect(self._url(award_import, "preview"))
+                return redirect(self._url(award_import, "progress"))
         return self._render(
             request,
             "upload.html",
@@ -132,6 +135,8 @@ class AwardImportAdmin(admin.ModelAdmin):
     def _confirm(request, award_import):
         if award_import_confirm(award_import=award_import):
             messages.success(request, f"Importing {award_import.file_name}.")
+        elif award_import.state == ImportState.CHECKING:
+            messages.info(request, "The file is still being checked; confirm it from its preview.")
         else:
             messages.info(request, "This import was already confirmed; it runs once.")
 
@@ -145,24 +150,26 @@ class AwardImportAdmin(admin.ModelAdmin):
 
     def progress_view(self, request, pk):
         award_import = self._get(request, pk)
-        if award_import.state not in (ImportState.QUEUED, ImportState.RUNNING):
+        if PAGE_OF_STATE[award_import.state] != "progress":
             return redirect(self._url(award_import, PAGE_OF_STATE[award_import.state]))
         done, total = award_import_progress(award_import=award_import)
+        checking = award_import.state == ImportState.CHECKING
         return self._render(
             request,
             "progress.html",
-            f"Importing {award_import.file_name}",
+            f"{'Checking' if checking else 'Importing'} {award_import.file_name}",
             award_import=award_import,
             done=done,
             total=total,
             status_url=self._url(award_import, "status"),
-            result_url=self._url(award_import, "result"),
         )
 
     def status_view(self, request, pk):
+        """The progress page's poll: the state, how far it is, and the page to show once it moved on."""
         award_import = self._get(request, pk)
         done, total = award_import_progress(award_import=award_import)
-        return JsonResponse({"state": award_import.state, "done": done, "total": total})
+        page = self._url(award_import, PAGE_OF_STATE[award_import.state])
+        return JsonResponse({"state": award_import.state, "done": done, "total": total, "page": page})
 
     def result_view(self, request, pk):
         award_import = self._get(request, pk)

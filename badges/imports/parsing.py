@@ -220,26 +220,31 @@ class _Templates:
         return self.found[key]
 
 
-def plan_file(data, *, encoding="", check_existing=True):
-    """Read and check every row of an import file: the preview, and the run's first step."""
+def file_check(data, *, encoding=""):
+    """Refuse at once a file that cannot be imported at all (not a text table, a bad header, no rows, too many
+    rows), reading its rows without checking them: the upload's answer while `plan_file` runs later. Return the
+    encoding it was read with."""
+    text, encoding = decode(data, encoding)
+    _columns, _width, rows = _table(text, detect_delimiter(text))
+    if not sum(1 for _ in rows):  # read to the end: too many rows are refused on the way
+        raise _header_only()
+    return encoding
+
+
+def plan_file(data, *, encoding="", check_existing=True, progress=None):
+    """Read and check every row of an import file: the preview, and the run's first step. `progress(line,
+    lines)` is told every PROGRESS_EVERY rows how far through the file's lines the check is."""
     text, encoding = decode(data, encoding)
     delimiter = detect_delimiter(text)
     plan = Plan(encoding=encoding, delimiter=delimiter)
-    rows = read_rows(text, delimiter)
-    first = next(rows, None)
-    if first is None:
-        raise ImportFileError("The file is empty.", code="empty")
-    columns = map_header(first[1])
-    width = len(first[1])
+    columns, width, rows = _table(text, delimiter)
+    lines = text.count("\n") + 1 if progress else 0
     templates = _Templates()
     first_line_of = {}
-    max_rows = settings.AWARD_IMPORT_MAX_ROWS
     for line, cells in rows:
         plan.rows += 1
-        if plan.rows > max_rows:
-            raise ImportFileError(
-                f"The file has more than {max_rows:,} rows; split it into several files.", code="too_many_rows"
-            )
+        if progress and plan.rows % PROGRESS_EVERY == 0:
+            progress(line, lines)
         item = _check_row(line, cells, columns, width, templates, plan.problems)
         if item is None:
             continue
@@ -251,10 +256,35 @@ def plan_file(data, *, encoding="", check_existing=True):
         else:
             first_line_of[item.key] = line
     if plan.rows == 0:
-        raise ImportFileError("The file has a header but no rows.", code="header_only")
+        raise _header_only()
     if check_existing:
         _note_existing(plan)
     return plan
+
+
+PROGRESS_EVERY = 1000
+
+
+def _table(text, delimiter):
+    """The header's {column: index}, its width, and the data rows, at most AWARD_IMPORT_MAX_ROWS of them."""
+    rows = read_rows(text, delimiter)
+    first = next(rows, None)
+    if first is None:
+        raise ImportFileError("The file is empty.", code="empty")
+    return map_header(first[1]), len(first[1]), _at_most(settings.AWARD_IMPORT_MAX_ROWS, rows)
+
+
+def _at_most(max_rows, rows):
+    for count, row in enumerate(rows, 1):
+        if count > max_rows:
+            raise ImportFileError(
+                f"The file has more than {max_rows:,} rows; split it into several files.", code="too_many_rows"
+            )
+        yield row
+
+
+def _header_only():
+    return ImportFileError("The file has a header but no rows.", code="header_only")
 
 
 ALREADY_HELD = "already holds this badge (not revoked)"

@@ -1,6 +1,12 @@
 from celery import shared_task
 
-from .services import award_import_run, award_imports_resume
+from .services import award_import_check, award_import_run, award_imports_resume
+
+
+@shared_task
+def award_import_check_task(import_id):
+    """Check the rows of an uploaded file and store its preview. Safe to run twice: the second finds it checked."""
+    award_import_check(import_id=import_id)
 
 
 @shared_task

@@ -6,6 +6,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD, UserFactory, totp_code, totp_enable
+from badges.imports.services import award_import_check
 from badges.models import AwardImport, ImportState
 
 from .helpers import FILES
@@ -62,3 +63,18 @@ def test_the_progress_bar_follows_a_running_import_and_moves_on_when_it_ends(sta
 
     page.wait_for_url("**" + reverse("admin:badges_awardimport_result", args=[award_import.pk]), timeout=10_000)
     expect(page.get_by_role("heading", name="Import of window.csv")).to_be_visible()
+
+
+def test_the_check_page_moves_on_to_the_preview_once_the_rows_are_checked(staff_page, templates, assert_accessible):
+    data = (FILES / "excel_latin1_semicolon.csv").read_bytes()
+    award_import = AwardImport.objects.create(file_name="window.csv", data=data, state=ImportState.CHECKING)
+    page = staff_page
+
+    page.goto(reverse("admin:badges_awardimport_progress", args=[award_import.pk]))
+    expect(page.get_by_role("heading", name="Checking window.csv")).to_be_visible()
+    expect(page.get_by_text("Waiting for a worker to check the file…")).to_be_visible()
+    assert_accessible(page)
+    award_import_check(import_id=award_import.pk)
+
+    page.wait_for_url("**" + reverse("admin:badges_awardimport_preview", args=[award_import.pk]), timeout=10_000)
+    expect(page.get_by_role("button", name="Award 3 badges")).to_be_visible()

@@ -1,13 +1,16 @@
-"""The import in admin: upload → preview → confirm → progress → result, by staff with two-factor authentication."""
+"""The import in admin: upload → check → preview → confirm → progress → result, by staff with two-factor
+authentication."""
 
 import csv
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
+from badges.imports.services import award_import_check
 from badges.models import Award, AwardImport, ImportState
 from outbox.models import OutboxEmail
 
@@ -24,9 +27,11 @@ def staff(client, admin_user):
     return client
 
 
-def upload(client, data, name="awards.csv", **fields):
+def upload(client, data, name="awards.csv", checked=True, **fields):
+    """Post the upload form; with `checked`, the check task it queues runs (Celery runs tasks in-process here)."""
     form = {"file": SimpleUploadedFile(name, data, content_type="text/csv"), "duplicates": "skip", "send_email": "on"}
-    return client.post(ADD, {**form, **fields})
+    with TestCase.captureOnCommitCallbacks(execute=checked):
+        return client.post(ADD, {**form, **fields})
 
 
 def page(client, award_import, name):
@@ -52,18 +57,20 @@ def test_staff_without_two_factor_authentication_are_sent_to_set_it_up(client):
     assert client.get(ADD).status_code == 302
 
 
-def test_an_upload_shows_a_preview_and_writes_no_award(staff, templates, django_capture_on_commit_callbacks):
+def test_an_upload_shows_a_preview_and_writes_no_award(staff, templates):
     data = csv_bytes(
         "AZ-900,ana@example.com,Ana Ruiz,2026-11-02",
         "AZ-900,ana@example.com,Ana Ruiz,2026-11-02",
         "AZ-900,not-an-address,Bad Row,2026-11-02",
     )
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = upload(staff, data)
+    response = upload(staff, data)
 
     award_import = AwardImport.objects.get()
-    assert response.url == reverse("admin:badges_awardimport_preview", args=[award_import.pk])
+    assert response.url == reverse("admin:badges_awardimport_progress", args=[award_import.pk])
+    # Checked by then: the progress page and its poll send on to the preview.
+    preview_url = reverse("admin:badges_awardimport_preview", args=[award_import.pk])
+    assert staff.get(response.url).url == page(staff, award_import, "status").json()["page"] == preview_url
     preview = page(staff, award_import, "preview").text
     assert "Badges to award</th><td><strong>1</strong>" in preview
     assert "repeats line 2" in preview
@@ -162,7 +169,51 @@ def test_the_progress_page_has_a_bar_that_updates_with_or_without_javascript(sta
     assert '<progress id="import-progress-bar" max="1" value="0">' in progress
     assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in progress
     assert "js/import_progress.js" in progress
-    assert status == {"state": "running", "done": 0, "total": 1}
+    assert status == {"state": "running", "done": 0, "total": 1, "page": progress_url(award_import)}
+
+
+def progress_url(award_import):
+    return reverse("admin:badges_awardimport_progress", args=[award_import.pk])
+
+
+def test_rows_are_checked_after_the_upload_answers_with_a_progress_bar(staff, templates):
+    response = upload(staff, csv_bytes("AZ-900,ana@example.com,Ana Ruiz,2026-11-02"), checked=False)
+
+    award_import = AwardImport.objects.get()
+    assert response.url == progress_url(award_import)
+    assert (award_import.state, award_import.uploaded_by, award_import.encoding) == (
+        ImportState.CHECKING, award_import.uploaded_by, "utf-8")  # fmt: skip
+    progress = staff.get(response.url).text
+    assert '<label for="import-progress-bar">Lines checked</label>' in progress
+    assert "Waiting for a worker to check the file" in progress
+    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in progress
+    assert page(staff, award_import, "preview").url == progress_url(award_import)  # no preview yet
+    assert page(staff, award_import, "status").json() == {
+        "state": "checking", "done": 0, "total": 0, "page": progress_url(award_import)}  # fmt: skip
+    early = staff.post(reverse("admin:badges_awardimport_confirm", args=[award_import.pk]), follow=True)
+    assert "The file is still being checked; confirm it from its preview." in early.text
+    assert AwardImport.objects.get().state == ImportState.CHECKING  # nothing to confirm before the preview
+
+    award_import_check(import_id=award_import.pk)
+
+    assert staff.get(response.url).url == reverse("admin:badges_awardimport_preview", args=[award_import.pk])
+    assert AwardImport.objects.get().to_create == 1
+    assert not Award.objects.exists()
+
+
+def test_a_file_that_could_no_longer_be_imported_when_checked_says_why(staff, templates, settings):
+    upload(staff, csv_bytes(*[f"AZ-900,e{n}@example.com,E {n},2026-11-02" for n in range(3)]), checked=False)
+    award_import = AwardImport.objects.get()
+    settings.AWARD_IMPORT_MAX_ROWS = 2  # lowered between the upload and its check
+
+    award_import_check(import_id=award_import.pk)
+
+    result_url = reverse("admin:badges_awardimport_result", args=[award_import.pk])
+    assert page(staff, award_import, "progress").url == result_url
+    result = page(staff, award_import, "result").text
+    assert "The file has more than 2 rows; split it into several files." in result
+    assert "Import another file" in result
+    assert not Award.objects.exists()
 
 
 def test_the_problem_report_neutralises_formulas(staff, templates):

@@ -284,7 +284,8 @@ def test_the_admin_previews_confirms_and_lists_renewals(
     form = {"file": SimpleUploadedFile("renewals.csv", data, content_type="text/csv"), "duplicates": "renew",
             "send_email": "on"}  # fmt: skip
 
-    client.post(reverse("admin:badges_awardimport_add"), form)
+    with django_capture_on_commit_callbacks(execute=True):  # the check task
+        client.post(reverse("admin:badges_awardimport_add"), form)
     award_import = AwardImport.objects.get()
     preview = client.get(reverse("admin:badges_awardimport_preview", args=[award_import.pk])).text
     assert "Badges to award</th><td><strong>1</strong>" in preview

@@ -1,11 +1,19 @@
 """Running a confirmed import: all or nothing, once, at size."""
 
+import re
 import time
 
 import pytest
 
 from badges.awards.signals import awards_issued_in_bulk
-from badges.imports.services import award_import_confirm, award_import_create, award_import_run, award_imports_resume
+from badges.imports.parsing import ImportFileError, plan_file
+from badges.imports.services import (
+    award_import_check,
+    award_import_confirm,
+    award_import_create,
+    award_import_run,
+    award_imports_resume,
+)
 from badges.models import Award, AwardImport, ImportState
 from badges.tests.factories import AwardFactory
 from outbox.models import OutboxEmail
@@ -116,3 +124,36 @@ def test_a_template_deleted_after_the_preview_fails_the_import_with_a_reason(tem
     award_import.refresh_from_db()
     assert award_import.state == ImportState.FAILED
     assert award_import.failure == "A badge template named in the file was deleted since the preview; upload it again."
+
+
+def test_a_check_runs_once_and_the_beat_queues_again_a_check_whose_task_was_lost(templates):
+    award_import = award_import_create(file_name="a.csv", data=csv_bytes(*rows(2)), check_later=True)
+    assert award_import.state == ImportState.CHECKING  # its task went nowhere: not run on commit here
+    assert award_imports_resume(older_than_seconds=60) == 0  # too recent: its task may still come
+
+    assert award_imports_resume(older_than_seconds=0) == 1  # Celery runs it in-process here
+
+    award_import.refresh_from_db()
+    assert (award_import.state, award_import.to_create, award_import.rows_total) == (ImportState.PREVIEWED, 2, 2)
+    assert award_import_check(import_id=award_import.pk) is None  # a redelivered task finds it checked
+    assert not Award.objects.exists()
+
+
+def test_a_file_that_cannot_be_imported_at_all_is_refused_before_it_is_stored(templates, settings):
+    settings.AWARD_IMPORT_MAX_ROWS = 2
+    for data, message in [
+        (csv_bytes(), "The file has a header but no rows."),
+        (b"name,colour\nAna,blue\n", "Line 1 (the header): unknown column"),
+        (csv_bytes(*rows(3)), "The file has more than 2 rows; split it into several files."),
+    ]:
+        with pytest.raises(ImportFileError, match=re.escape(message)):
+            award_import_create(file_name="a.csv", data=data, check_later=True)
+    assert not AwardImport.objects.exists()
+
+
+def test_the_check_reports_how_far_through_the_file_it_is(templates):
+    reports = []
+
+    plan_file(csv_bytes(*rows(2500)), progress=lambda line, lines: reports.append((line, lines)))
+
+    assert reports == [(1001, 2502), (2001, 2502)]  # the header is line 1; the file ends with a newline

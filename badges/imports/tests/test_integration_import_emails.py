@@ -37,16 +37,18 @@ def test_every_award_of_an_import_gets_one_email_when_the_worker_dies_mid_drain(
         "OUTBOX_RETRY_MAX_SECONDS": 2,
         "OUTBOX_SWEEP_SECONDS": 0.5,
     }
-    smtp_inbox.hold("earner300@example.com")
+    # Both pool processes send; when one reaches this address the server stalls every send (see Inbox.hold).
+    smtp_inbox.hold("earner300@example.com", stall=True)
     worker = worker_processes("--concurrency=2", **settings)
     award_import = award_import_create(file_name="exam-window.csv", data=import_file(ROWS))
 
     assert award_import_confirm(award_import=award_import)  # queued on the imports queue at once
     assert eventually(lambda: AwardImport.objects.get(pk=award_import.pk).state == ImportState.DONE, timeout=120)
     assert Award.objects.filter(award_import=award_import).count() == OutboxEmail.objects.count() == ROWS
-    # Killed mid-drain while the mail server holds one send before accepting it: rows claimed, some of them
+    # Killed mid-drain while the mail server holds the sends before accepting them: rows claimed, some of them
     # sent, the rest not due again yet. (Killed in the instant between the server's acceptance and our commit,
-    # the window every SMTP client has, the worker would send that one email again: README, "Emails: the outbox".)
+    # the window every SMTP client has, the worker would send that one email again: README, "Emails: the outbox".
+    # The stall keeps the kill out of that instant, in the other pool process too.)
     assert smtp_inbox.holding.wait(timeout=120), worker.log()[-3000:]
     worker.kill()
     smtp_inbox.release()
