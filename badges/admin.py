@@ -256,7 +256,8 @@ class AwardAdmin(admin.ModelAdmin):
         return self._form_view(
             request, pk, form_class=AwardRenewForm, title="Renew", button="Renew", act=act,
             explanation="The badge keeps its page and its link; it is valid until the new date, its page says when "
-            "it was renewed, and an expired badge is valid again without a new claim.",
+            "it was renewed, and an expired badge is valid again without a new claim. An earner who holds the "
+            "badge is emailed the new date.",
         )  # fmt: skip
 
     def replace_view(self, request, pk):

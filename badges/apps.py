@@ -12,8 +12,14 @@ class BadgesConfig(AppConfig):
 
         from .awards import personal_data as award_data
         from .awards import receivers  # noqa: F401  (connects the claim receivers)
-        from .awards.emails import prefetch_claim_awards, render_claim_email, render_expired_email, render_revoked_email
-        from .awards.services import CLAIM_EMAIL, EXPIRED_EMAIL, REVOKED_EMAIL
+        from .awards.emails import (
+            prefetch_claim_awards,
+            render_claim_email,
+            render_expired_email,
+            render_renewed_email,
+            render_revoked_email,
+        )
+        from .awards.services import CLAIM_EMAIL, EXPIRED_EMAIL, RENEWED_EMAIL, REVOKED_EMAIL
         from .public import cache  # noqa: F401  (connects the cache invalidation receivers)
         from .reminders.emails import render_reminder_email
         from .reminders.services import REMINDER_EMAIL
@@ -25,6 +31,7 @@ class BadgesConfig(AppConfig):
         register(SHARE_EMAIL, render_share_email)
         register(REVOKED_EMAIL, render_revoked_email)
         register(EXPIRED_EMAIL, render_expired_email)
+        register(RENEWED_EMAIL, render_renewed_email)
         register(REMINDER_EMAIL, render_reminder_email)
         from . import audit
 

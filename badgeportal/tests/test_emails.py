@@ -12,7 +12,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from badges.awards.services import CLAIM_EMAIL, EXPIRED_EMAIL, REVOKED_EMAIL, award_revoke
+from badges.awards.services import CLAIM_EMAIL, EXPIRED_EMAIL, RENEWED_EMAIL, REVOKED_EMAIL, award_renew, award_revoke
 from badges.catalog.images import badge_images_generate
 from badges.reminders.services import REMINDER_EMAIL
 from badges.tests.factories import AcceptedAwardFactory, AwardFactory, BadgeTemplateFactory
@@ -91,6 +91,12 @@ def _expired_row():
     return OutboxEmail(kind=EXPIRED_EMAIL, to=award.recipient_email, payload={"award_id": award.pk})
 
 
+def _renewed_row():
+    award = AcceptedAwardFactory(recipient_name=TRICKY, issued_on=date(2020, 1, 1), expires_on=date(2022, 1, 1))
+    award_renew(award=award, expires_on=date(2031, 3, 31), today=date(2026, 11, 30))
+    return OutboxEmail(kind=RENEWED_EMAIL, to=award.recipient_email, payload={"award_id": award.pk})
+
+
 def _reminder_row():
     award = AwardFactory(recipient_name=TRICKY)
     return OutboxEmail(
@@ -124,6 +130,7 @@ def _webhook_endpoint_disabled_row():
 OUTBOX_ROWS = {
     "award_revoked": _revoked_row,
     "award_expired": _expired_row,
+    "award_renewed": _renewed_row,
     "reminder": _reminder_row,
     "support_staff": _support_staff_row,
     "login_failures": _login_failures_row,

@@ -28,6 +28,7 @@ from .services import (
     add_months,
     award_renew,
     award_renew_check,
+    award_renewal_email,
     normalize_email,
     normalize_evidence_url,
     normalize_external_id,
@@ -156,7 +157,8 @@ def awards_issue_many(
 
     With `duplicates="skip"`, an item whose template and address already hold a badge that is not revoked,
     or that repeats an earlier item, is left out (and returned in `skipped`). With `duplicates="renew"`, such a
-    badge is renewed to the item's expiry date instead (`award_renew`, no claim email); one it refuses to
+    badge is renewed to the item's expiry date instead (`award_renew`: no claim email, the renewal email when
+    `send_email`); one it refuses to
     renew is returned in `refused` with the reason; a repeat is skipped. Sends `awards_issued_in_bulk`
     once per batch, never `award_issued`. `progress(count)` hears after each batch how many items are done.
     """
@@ -175,15 +177,16 @@ def awards_issue_many(
         done += _issue_batch(batch, result, seen, send_email, duplicates, award_import)
         if progress:
             progress(done)
-    if send_email and result.created:
+    if send_email and (result.created or result.renewed):
         outbox_sweep_on_commit()  # one for the whole transaction
     return result
 
 
-def _renew_held(batch, result, seen):
-    """Renew the badges the batch's addresses hold; return the items left to issue."""
+def _renew_held(batch, result, seen, notify):
+    """Renew the badges the batch's addresses hold, with their renewal emails (`notify`) written in one INSERT;
+    return the items left to issue."""
     held = awards_held((item.key for item in batch), lock=True)
-    keep = []
+    keep, emails = [], []
     for item in batch:
         if item.key in seen:
             result.skipped.append(item)
@@ -193,18 +196,22 @@ def _renew_held(batch, result, seen):
             keep.append(item)
             continue
         try:
-            award = award_renew(award=held[item.key], expires_on=item.expires_on)
+            award = award_renew(award=held[item.key], expires_on=item.expires_on, notify=False)
         except ValidationError as error:
             result.refused.append((item, error))
-        else:
-            result.renewed += 1
-            result.renewed_ids.append(award.pk)
+            continue
+        result.renewed += 1
+        result.renewed_ids.append(award.pk)
+        if notify and (email := award_renewal_email(award)):
+            emails.append(email)
+    if emails:
+        outbox_enqueue_many(emails=emails, sweep=False)
     return keep
 
 
 def _issue_batch(batch, result, seen, send_email, duplicates, award_import):
     if duplicates == DuplicatePolicy.RENEW:
-        keep = _renew_held(batch, result, seen)
+        keep = _renew_held(batch, result, seen, notify=send_email)
     elif duplicates == DuplicatePolicy.SKIP:
         existing = awards_existing(item.key for item in batch)
         keep = []

@@ -86,6 +86,14 @@ def render_revoked_email(row):
     return templated_email(to=row.to, template="badges/email/revoked", context=_award_context(award))
 
 
+def render_renewed_email(row):
+    award = _award_for(row)
+    # Revoked between the renewal and the send: nothing to announce.
+    if award is None or award.is_revoked:
+        return None
+    return templated_email(to=row.to, template="badges/email/renewed", context=_award_context(award))
+
+
 def render_expired_email(row):
     award = _award_for(row)
     # Renewed (or revoked) between the sweep and the send: the badge is not expired any more.

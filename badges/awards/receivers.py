@@ -1,5 +1,5 @@
 """Collect badges when an address is proven: at sign-up, on verification, or by an identity provider; tell
-the earner when a badge is revoked or expires.
+the earner when a badge is revoked, expires or is renewed.
 
 A claim link's own badge is collected by `views.claim_finish`, where the sign-in started from it lands.
 """
@@ -8,10 +8,16 @@ from allauth.account.signals import email_confirmed, user_signed_up
 from allauth.socialaccount.signals import social_account_added, social_account_updated
 from django.dispatch import receiver
 
-from outbox.services import outbox_enqueue
+from outbox.services import outbox_enqueue, outbox_enqueue_many
 
-from .services import EXPIRED_EMAIL, REVOKED_EMAIL, awards_attach_for_email, provider_addresses_collect
-from .signals import award_expired, award_revoked
+from .services import (
+    EXPIRED_EMAIL,
+    REVOKED_EMAIL,
+    award_renewal_email,
+    awards_attach_for_email,
+    provider_addresses_collect,
+)
+from .signals import award_expired, award_renewed, award_revoked
 
 
 @receiver(email_confirmed)
@@ -46,3 +52,10 @@ def email_revocation(sender, award, **kwargs):
 def email_expiry(sender, award, **kwargs):
     if award.recipient_email and not award.is_anonymised:
         outbox_enqueue(kind=EXPIRED_EMAIL, to=award.recipient_email, payload={"award_id": award.pk})
+
+
+@receiver(award_renewed)
+def email_renewal(sender, award, notify=True, **kwargs):
+    email = notify and award_renewal_email(award)
+    if email:
+        outbox_enqueue_many(emails=[email])

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from badgeportal.audit import audit_record
+from outbox.models import OutboxEmail
 from outbox.services import outbox_enqueue
 
 from ..models import Award, AwardState, ClaimToken
@@ -31,6 +32,7 @@ CLAIM_EMAIL = "claim"
 # What the earner is told (`badges.awards.receivers`, rendered by `badges.awards.emails`).
 REVOKED_EMAIL = "award_revoked"
 EXPIRED_EMAIL = "award_expired"
+RENEWED_EMAIL = "award_renewed"
 
 
 def normalize_email(email):
@@ -450,11 +452,20 @@ def award_renew_check(*, award, expires_on, today=None):
 
 
 @transaction.atomic
-def award_renew(*, award, expires_on, today=None):
+def award_renewal_email(award):
+    """The renewal email for `award` (unsaved), or None when nobody holds the badge: a pending one still waits
+    on its claim email, a declined one was refused, an anonymised one has no address."""
+    if award.state != AwardState.ACCEPTED or not award.recipient_email or award.is_anonymised:
+        return None
+    return OutboxEmail(kind=RENEWED_EMAIL, to=award.recipient_email, payload={"award_id": award.pk})
+
+
+def award_renew(*, award, expires_on, today=None, notify=True):
     """Give the award a new expiry date and record the renewal (`renewed_on`).
 
     An expired badge renewed is valid again as it stands: accepted stays accepted, nothing to claim. The
-    expiry is announced again when the new date passes, and a new expiry reminder goes before it.
+    expiry is announced again when the new date passes, and a new expiry reminder goes before it. With
+    `notify`, an earner who holds the badge is emailed the new date (`award_renewal_email`).
     """
     today = today or timezone.localdate()
     award.refresh_from_db(from_queryset=Award.objects.select_for_update())
@@ -464,5 +475,5 @@ def award_renew(*, award, expires_on, today=None):
     award.expiry_announced_at = None
     # A save, not a queryset update: the public cache and the audit trail hear of it (post_save).
     award.save(update_fields=["expires_on", "renewed_on", "expiry_announced_at", "updated_at"])
-    award_renewed.send(sender=Award, award=award)
+    award_renewed.send(sender=Award, award=award, notify=notify)
     return award

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from badges.awards.bulk import award_item_build, awards_issue_many
+from badges.awards.services import RENEWED_EMAIL
 from badges.awards.signals import award_renewed, awards_issued_in_bulk
 from badges.imports.services import award_import_confirm, award_import_create, award_import_run
 from badges.models import Award, AwardImport, ImportState
@@ -87,8 +88,9 @@ def test_confirming_renews_the_held_badge_everywhere_and_awards_the_new_address(
     assert (award.expires_on, award.renewed_on) == (NEW_EXPIRY, timezone.localdate())
     ob3 = client.get(reverse("award_credential_json", args=[award.public_id])).json()
     assert ob3["validUntil"] == "2031-03-31T23:59:59+00:00"
-    # The renewed badge is already its earner's: the only claim email is the new award's.
+    # The renewed badge is already its earner's: the only claim email is the new award's; its earner is told.
     assert [email.to for email in OutboxEmail.objects.filter(kind="claim")] == ["new@example.com"]
+    assert [email.to for email in OutboxEmail.objects.filter(kind=RENEWED_EMAIL)] == ["held@example.com"]
     assert Award.objects.filter(recipient_email="held@example.com").count() == 1
 
 
@@ -215,10 +217,12 @@ def test_a_batch_locks_what_it_holds_in_one_query_and_renews_each_through_the_se
     # service: its savepoint and release, the re-read under lock, the audit trail's read of the row as it was
     # and of its template (for the entry's label), the audit entry, the UPDATE. Then the issue as ever: verified
     # owners, INSERT awards, INSERT emails (on PostgreSQL two COPYs, the ids of each reserved first), the
-    # import's one audit entry, the issuers' webhook endpoints.
+    # import's one audit entry, the issuers' webhook endpoints. The renewal emails: one INSERT (a COPY with its
+    # ids reserved on PostgreSQL).
     per_issue = 7 if connection.vendor == "postgresql" else 5
+    renewal_emails = 2 if connection.vendor == "postgresql" else 1
     try:
-        with django_assert_num_queries(2 + 1 + 3 * 7 + per_issue):
+        with django_assert_num_queries(2 + 1 + 3 * 7 + renewal_emails + per_issue):
             result = awards_issue_many(items=items, duplicates="renew")
     finally:
         award_renewed.disconnect(on_renewed)
@@ -226,6 +230,17 @@ def test_a_batch_locks_what_it_holds_in_one_query_and_renews_each_through_the_se
     assert (result.created, result.renewed, result.refused, result.skipped) == (3, 3, [], [])
     assert sorted(heard) == ["held0@example.com", "held1@example.com", "held2@example.com"]
     assert OutboxEmail.objects.filter(kind="claim").count() == 3
+    assert OutboxEmail.objects.filter(kind=RENEWED_EMAIL).count() == 3
+
+
+def test_an_import_without_emails_renews_without_telling_the_earners(templates):
+    exam, _ = templates
+    held(exam, "held@example.com")
+
+    done = run(renewing("AZ-900,held@example.com,Held,2026-11-02,2031-03-31", send_email=False))
+
+    assert done.renewed == 1
+    assert not OutboxEmail.objects.exists()
 
 
 @pytest.mark.parametrize("policy", ["skip", "allow"])
