@@ -17,21 +17,23 @@ from .models import (
     NYC_ORIGIN,
     CertificationOccupation,
     JobPosting,
-    JobSource,
     MarketInsight,
     MarketSalary,
     OccupationProjection,
     OccupationWage,
     SavedJob,
 )
+from .results import results_html
 from .search import (
     cached_match_rows,
     certification_ids_for,
     page_of_ids,
     paginate,
+    paginate_ids,
     posted_between,
     postings_filter,
     postings_for_certifications,
+    postings_version,
     split_by_age,
     split_ids_by_age,
 )
@@ -78,7 +80,8 @@ def _listing(request, postings, rows):
     """Open postings, or, when asked or when none is current, the older ones as a dated sample.
 
     Postings published more than JOBS_FRESH_DAYS ago are not called open: most are filled long since.
-    `rows` are the matches (`cached_match_rows`), None for a broad search.
+    `rows` are the matches (`cached_match_rows`), None for a broad search. The page's object_list holds the ids
+    shown; their rows are read with the results (`jobs.results`), and only when those are not cached.
     """
     if rows is None:  # a broad search: the database splits it, each part read off the sort index
         return _listing_split_by_the_database(request, postings)
@@ -86,7 +89,7 @@ def _listing(request, postings, rows):
     asked = request.GET.get("age")
     show_older = asked == "older" or (asked != "current" and not current)
     shown = older if show_older else current
-    page = page_of_ids(postings, [pk for pk, _ in shown], request.GET.get("page"), per_page=PAGE_SIZE)
+    page = page_of_ids([pk for pk, _ in shown], request.GET.get("page"), per_page=PAGE_SIZE)
     listing = {"page": page, "show_older": show_older, "older_asked": asked == "older"}
     if show_older:
         dates = [posted_on for _, posted_on in older if posted_on is not None]
@@ -102,7 +105,7 @@ def _listing_split_by_the_database(request, postings):
     current, older = split_by_age(postings)
     asked = request.GET.get("age")
     show_older = asked == "older" or (asked != "current" and not current.exists())
-    page = paginate(older if show_older else current, request.GET.get("page"), per_page=PAGE_SIZE)
+    page = paginate_ids(older if show_older else current, request.GET.get("page"), per_page=PAGE_SIZE)
     listing = {"page": page, "show_older": show_older, "older_asked": asked == "older"}
     if show_older:
         listing["older_first"], listing["older_last"] = posted_between(older) if page.object_list else (None, None)
@@ -120,8 +123,13 @@ def award_jobs(request, public_id):
     certification_ids = certification_ids_for(award.template)
     filters = form.filters()
     postings = postings_filter(postings_for_certifications(certification_ids), **filters)
-    rows = cached_match_rows(postings, certification_ids=certification_ids, filters=filters)
-    listing = _listing(request, postings.only(*CARD_FIELDS).annotate(is_saved=_saved_flag(request.user)), rows)
+    version = postings_version()
+    rows = cached_match_rows(postings, version=version, certification_ids=certification_ids, filters=filters)
+    listing = _listing(request, postings, rows)
+    listing.update(
+        query=_query(request), older_query=_query(request, age="older"), current_query=_query(request, age="current")
+    )
+    cards = postings.only(*CARD_FIELDS).annotate(is_saved=_saved_flag(request.user))
     # The whole market, whatever the search: stored at refresh time. Kept per certification, as the market
     # salaries are: an exam badge shows its first certification's.
     stored = MarketInsight.objects.filter(certification_id__in=certification_ids[:1]).first()
@@ -131,26 +139,12 @@ def award_jobs(request, public_id):
         "insight_pending": stored is None,
         "form": form,
         "tab": "jobs",
-        "query": _query(request),
-        "older_query": _query(request, age="older"),
-        "current_query": _query(request, age="current"),
         "fresh_days": settings.JOBS_FRESH_DAYS,
-        "here": request.get_full_path(),
         "filters_in_use": form.filters_in_use(),
+        "results": results_html(request, version=version, page=listing["page"], listing=listing, postings=cards),
         **listing,
     }
-    return render(request, "jobs/award_jobs.html", {**context, **_credits(request, listing["page"])})
-
-
-def _credits(request, page):
-    """Which attribution lines the postings on this page call for, and what their cards share."""
-    page.object_list = list(page.object_list)
-    return {
-        **posting_cards(request, page.object_list),
-        "show_adzuna": any(p.source == JobSource.Name.ADZUNA for p in page.object_list),
-        "show_usajobs": any(JobSource.Name.USAJOBS in (p.source, p.origin) for p in page.object_list),
-        "show_nyc": any(p.is_nyc_open_data for p in page.object_list),
-    }
+    return render(request, "jobs/award_jobs.html", context)
 
 
 def _occupations_with_figures(certification_ids):
@@ -211,7 +205,8 @@ def saved_jobs(request):
         .order_by("-saved_by__saved_at", "-id")
     )
     page = paginate(postings.only(*CARD_FIELDS), request.GET.get("page"), per_page=PAGE_SIZE)
-    context = {"page": page, "query": "", "here": request.get_full_path(), **_credits(request, page)}
+    page.object_list = list(page.object_list)
+    context = {"page": page, "query": "", "here": request.get_full_path(), **posting_cards(request, page.object_list)}
     return render(request, "jobs/saved_jobs.html", context)
 
 
