@@ -5,11 +5,12 @@ rendering them was about a third of the Jobs tab's CPU (bench/README.md, "Jobs t
 one `reverse()` per name, the CSRF field once per page.
 """
 
+from django.db.models import Exists, OuterRef
 from django.template.backends.utils import csrf_input
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 
-from .models import JobSource
+from .models import JobSource, SavedJob
 
 # The columns a card shows (jobs/_postings.html and the attribution lines): loading only these makes the page's
 # 20 rows about 1 ms cheaper than all but the description. A card reading another column would cost a query
@@ -18,6 +19,14 @@ CARD_FIELDS = (
     "title", "employer", "locations", "remote", "salary_min", "salary_max", "salary_period", "salary_is_predicted",
     "posted_on", "summary", "status", "apply_url", "source", "origin",
 )  # fmt: skip
+
+
+def card_postings(postings, user):
+    """`postings` with only the columns a card shows, each with whether `user` saved it (`is_saved`)."""
+    return postings.only(*CARD_FIELDS).annotate(
+        is_saved=Exists(SavedJob.objects.filter(user=user, posting=OuterRef("pk")))
+    )
+
 
 # A primary key no posting has, reversed once and replaced by each posting's own.
 _PLACEHOLDER = 9876543210

@@ -30,7 +30,7 @@ from django.urls import get_script_prefix
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .cards import attribution, card_paths, card_texts, saved_toggle
+from .cards import attribution, card_paths, card_postings, card_texts, saved_toggle
 from .models import SavedJob
 
 TEMPLATE = "jobs/_results.html"
@@ -63,18 +63,18 @@ def results_key(version, page, listing):
     return f"jobs:results:{version}:{digest}"
 
 
-def results_html(request, *, version, page, listing, postings):
+def results_html(request, *, version, page, listing, search):
     """The results of `page` for the signed-in earner.
 
-    `page.object_list` holds the ids shown, `listing` the state the view worked out (`STATE`), `postings` the
-    search's queryset annotated with the earner's `is_saved`; its rows are read only when the results are not
-    cached. `version` is the postings' version, None when its row is missing: then nothing is cached.
+    `page.object_list` holds the ids shown, `listing` the state the view worked out (`STATE`), `search()` returns
+    the search's queryset; it is called, and the page's rows read, only when the results are not cached.
+    `version` is the postings' version, None when its row is missing: then nothing is cached.
     """
     ids = page.object_list
     key = results_key(version, page, listing) if version is not None else None
     rendered = cache.get(key) if key else None
     if rendered is None:
-        cards = list(postings.filter(pk__in=ids)) if ids else []
+        cards = list(card_postings(search(), request.user).filter(pk__in=ids)) if ids else []
         saved = {posting.pk for posting in cards if posting.is_saved}
         rendered = _render(page, listing, cards)
         if key:

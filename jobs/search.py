@@ -82,8 +82,9 @@ def postings_version():
     return row[0] if row else None
 
 
-def cached_match_rows(postings, *, version, certification_ids, filters, cap=None):
-    """`match_rows`, cached under the postings' `version` (`postings_version()`, read once per page).
+def cached_match_rows(search, *, version, certification_ids, filters, cap=None):
+    """`match_rows` of the queryset `search()` returns, cached under the postings' `version` (`postings_version()`,
+    read once per page). `search` is called only on a miss: building the queryset is ~0.4 ms of the ORM.
 
     The search's ids are the page's most expensive part (~9 ms of PostgreSQL for the bench's four filters over
     100,000 postings) and the same searches repeat. The key holds the version, which the database raises in
@@ -94,12 +95,12 @@ def cached_match_rows(postings, *, version, certification_ids, filters, cap=None
     """
     cap = COUNT_CAP if cap is None else cap
     if version is None:
-        return match_rows(postings, cap)
-    search = json.dumps([certification_ids, filters, cap], sort_keys=True, default=str)
-    key = f"jobs:matches:{version}:{hashlib.sha256(search.encode()).hexdigest()}"
+        return match_rows(search(), cap)
+    asked = json.dumps([certification_ids, filters, cap], sort_keys=True, default=str)
+    key = f"jobs:matches:{version}:{hashlib.sha256(asked.encode()).hexdigest()}"
     cached = cache.get(key)
     if cached is None:
-        cached = {"rows": match_rows(postings, cap)}
+        cached = {"rows": match_rows(search(), cap)}
         cache.set(key, cached, settings.JOBS_SEARCH_CACHE_SECONDS)
     return cached["rows"]
 
