@@ -14,12 +14,11 @@ from badges.models import Award, Certification
 from .cards import card_postings, posting_cards
 from .charts import wage_chart
 from .forms import JobSearchForm
-from .insight import market_insight
+from .insight import cached_market_insight
 from .models import (
     NYC_ORIGIN,
     CertificationOccupation,
     JobPosting,
-    MarketInsight,
     MarketSalary,
     OccupationProjection,
     OccupationWage,
@@ -131,13 +130,9 @@ def award_jobs(request, public_id):
     listing.update(
         query=_query(request), older_query=_query(request, age="older"), current_query=_query(request, age="current")
     )
-    # The whole market, whatever the search: stored at refresh time. Kept per certification, as the market
-    # salaries are: an exam badge shows its first certification's.
-    stored = MarketInsight.objects.filter(certification_id__in=certification_ids[:1]).first()
     context = {
         "award": award,
-        "insight": market_insight(stored),
-        "insight_pending": stored is None,
+        **cached_market_insight(certification_ids, version=version),
         "form": form,
         "tab": "jobs",
         "fresh_days": settings.JOBS_FRESH_DAYS,

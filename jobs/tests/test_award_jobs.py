@@ -162,9 +162,9 @@ def test_query_count_does_not_grow_with_the_postings(client, award, django_asser
     # saved flag is a subquery), the stored market insight
     with django_assert_num_queries(7):
         client.get(url, search)
-    # the same search again: its matches and its rendered results come from the cache, under the same version;
-    # the page's rows are not read, the earner's saved postings among them are (one query instead of the rows)
-    with django_assert_num_queries(6):
+    # the same search again: its matches, its rendered results and the insight come from the cache, under the same
+    # version; the page's rows are not read, the earner's saved postings among them are (one query for the rows)
+    with django_assert_num_queries(5):
         client.get(url, search)
     for _ in range(30):
         _posting(award)
@@ -207,7 +207,7 @@ def test_query_count_of_the_older_sample_does_not_grow_with_the_postings(client,
 
     with django_assert_num_queries(7):
         response = client.get(url, {"age": "older"})
-    with django_assert_num_queries(6):  # the matches and the results from the cache, the saved flags read
+    with django_assert_num_queries(5):  # the matches, results and insight from the cache, the saved flags read
         client.get(url, {"age": "older"})
 
     assert len(card_titles(response)) == 20

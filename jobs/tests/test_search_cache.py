@@ -1,6 +1,7 @@
-"""The Jobs tab caches a search's matches under the postings' version (jobs.search.cached_match_rows). The
-database raises the version in the same transaction as any change to the postings or their certification
-links, whoever makes it, so a repeated search never lists what a refresh changed."""
+"""The Jobs tab caches a search's matches (jobs.search.cached_match_rows), its rendered results (jobs.results) and
+the market insight under the postings' version. The database raises the version in the same transaction as any
+change to the postings, their certification links or the stored insight, whoever makes it, so a repeated search
+never shows what a refresh changed."""
 
 from datetime import timedelta
 
@@ -10,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from badges.tests.factories import AcceptedAwardFactory, BadgeTemplateFactory, CertificationFactory
-from jobs.models import JobPosting, PostingStatus, PostingsVersion
+from jobs.models import JobPosting, MarketInsight, PostingStatus, PostingsVersion
 from jobs.search import postings_version
-from jobs.services import job_apply_count, job_postings_purge, jobs_refresh
+from jobs.services import job_apply_count, job_postings_purge, jobs_refresh, market_insight_recompute
 
 from .factories import JobPostingFactory, job_source
 from .helpers import card_titles
@@ -132,6 +133,35 @@ def test_purging_closed_postings_raises_the_version(award):
     job_postings_purge()
 
     assert not JobPosting.objects.filter(pk=posting.pk).exists()
+    assert postings_version() > version
+
+
+def test_a_recomputed_market_insight_is_shown_at_once(client, award):
+    """The tab caches the insight under the version too: writing the stored insight raises it."""
+    _posting(award, title="Cloud engineer", employer="Contoso")
+    market_insight_recompute(certification=award.template.certification)
+    client.force_login(award.earner)
+    url = reverse("award_jobs", args=[award.public_id])
+    assert client.get(url).context["insight"]["total"] == 1 and client.get(url).context["insight"]["total"] == 1
+    _raw("UPDATE jobs_jobposting SET status = 'closed' WHERE title = 'Cloud engineer'")
+    _posting(award, title="Data engineer", employer="Fabrikam")
+    client.get(url)  # the new postings are listed, the stored insight is still the one computed before
+    version = postings_version()
+
+    market_insight_recompute(certification=award.template.certification)
+
+    assert postings_version() > version
+    page = client.get(url).text
+    insight = page[page.index('id="insight"') :]
+    assert "Fabrikam" in insight and "Contoso" not in insight
+
+
+def test_deleting_the_stored_insight_raises_the_version(award):
+    market_insight_recompute(certification=award.template.certification)
+    version = postings_version()
+
+    MarketInsight.objects.all().delete()
+
     assert postings_version() > version
 
 
