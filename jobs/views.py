@@ -1,6 +1,5 @@
 import functools
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
@@ -14,7 +13,6 @@ from badges.models import Award, Certification
 from .cards import card_postings, posting_cards
 from .charts import wage_chart
 from .forms import JobSearchForm
-from .insight import cached_market_insight
 from .models import (
     NYC_ORIGIN,
     CertificationOccupation,
@@ -23,7 +21,6 @@ from .models import (
     OccupationProjection,
     OccupationWage,
 )
-from .results import results_html
 from .search import (
     cached_match_rows,
     certification_ids_for,
@@ -38,6 +35,7 @@ from .search import (
     split_ids_by_age,
 )
 from .services import job_apply_count, saved_job_toggle
+from .tab import tab_html
 
 PAGE_SIZE = 20
 MARKET_REGIONS_SHOWN = 10
@@ -130,16 +128,16 @@ def award_jobs(request, public_id):
     listing.update(
         query=_query(request), older_query=_query(request, age="older"), current_query=_query(request, age="current")
     )
-    context = {
-        "award": award,
-        **cached_market_insight(certification_ids, version=version),
-        "form": form,
-        "tab": "jobs",
-        "fresh_days": settings.JOBS_FRESH_DAYS,
-        "filters_in_use": form.filters_in_use(),
-        "results": results_html(request, version=version, page=listing["page"], listing=listing, search=search),
-        **listing,
-    }
+    body = tab_html(
+        request,
+        version=version,
+        award=award,
+        form=form,
+        certification_ids=certification_ids,
+        listing=listing,
+        search=search,
+    )
+    context = {"award": award, "form": form, "body": body, **listing}
     return render(request, "jobs/award_jobs.html", context)
 
 

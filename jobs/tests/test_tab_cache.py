@@ -1,23 +1,22 @@
-"""The Jobs tab's results are rendered once per postings version and page and shared by every earner
-(jobs/results.py): what is an earner's own (saved flags, the CSRF field, `next`) is filled in per request and is
-never in the shared rendering, and whatever changes what the results show is shown at once."""
+"""The Jobs tab's content is rendered once per postings version and page and shared by every earner who asks the
+same (jobs/tab.py): what is an earner's own (the award's id, saved flags, the CSRF field, `next`) is filled in per
+request and is never in the shared rendering, and whatever changes what the page shows is shown at once."""
 
 import re
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, ContextList
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from badgeportal.tests.stack import free_port
-from badges.tests.factories import AcceptedAwardFactory, BadgeTemplateFactory, CertificationFactory
+from badges.models import BadgeTemplate
+from badges.tests.factories import AcceptedAwardFactory, BadgeTemplateFactory, CertificationFactory, ExamFactory
 from jobs.models import JobPosting, SavedJob
-from jobs.results import results_key
-from jobs.search import postings_version
 
 from .factories import JobPostingFactory
 from .helpers import card_titles
@@ -75,14 +74,18 @@ def _toggles(page):
     return {int(pk): action for pk, action in re.findall(r'action="/jobs/(\d+)/(save|unsave)/"', page)}
 
 
-def _cached_rendering(response):
-    """The shared rendering of the results the response showed, as the cache holds it."""
-    contexts = response.context if isinstance(response.context, ContextList) else [response.context]
-    page_context = next(context for context in contexts if "results" in context)
-    entry = cache.get(results_key(postings_version(), page_context["page"], page_context))
-    assert entry is not None
-    texts, slots = entry
-    return "".join(texts), slots
+@pytest.fixture
+def stored(monkeypatch):
+    """[(key, value)] of every write to the cache, which still takes place."""
+    backend = caches["default"]
+    writes, write = [], backend.set
+
+    def recording(key, value, *args, **kwargs):
+        writes.append((key, value))
+        return write(key, value, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "set", recording)
+    return writes
 
 
 def test_a_repeated_search_is_served_from_the_cache_with_the_same_markup(award, template):
@@ -125,18 +128,19 @@ def test_another_earner_never_sees_the_first_earner_s_saved_flags_token_or_page(
     assert SavedJob.objects.filter(user=other.earner, posting=not_saved).exists()
 
 
-def test_the_shared_rendering_holds_nothing_of_the_earner_who_rendered_it(award, template):
+def test_the_cache_holds_nothing_of_the_earner_who_rendered_the_page(award, template, stored):
     saved = _posting(template, title="Cloud engineer")
     SavedJob.objects.create(user=award.earner, posting=saved)
+
     response, _ = _get(_signed_in(award), award)
 
-    shared, slots = _cached_rendering(response)
-
-    assert "Unsave" in response.text
-    assert "Unsave" not in shared and "/unsave/" not in shared and "/save/" not in shared
-    assert "csrfmiddlewaretoken" not in shared and response.cookies["csrftoken"].value not in shared
-    assert str(award.public_id) not in shared and "/wallet/" not in shared
-    assert {kind for kind, _ in slots} == {"toggle", "label", "csrf", "here"}
+    held = repr([value for _, value in stored])
+    assert "Unsave" in response.text and str(award.public_id) in response.text
+    assert "Unsave" not in held and "/unsave/" not in held and "/save/" not in held
+    assert "csrfmiddlewaretoken" not in held and response.cookies["csrftoken"].value not in held
+    assert str(award.public_id) not in held and award.earner.email not in held
+    [(texts, slots)] = [value for key, value in stored if key.startswith("jobs:tab:")]
+    assert {kind for kind, _ in slots} == {"award", "toggle", "label", "csrf", "here"}
 
 
 def test_saving_and_unsaving_show_at_once_on_a_cached_page(award, template):
@@ -155,15 +159,44 @@ def test_saving_and_unsaving_show_at_once_on_a_cached_page(award, template):
     assert _toggles(after_unsave.text) == {posting.pk: "save"} and ">Unsave<" not in after_unsave.text
 
 
-def test_next_is_the_page_the_earner_asked_for(award, template):
+def test_the_award_s_links_and_next_are_the_earner_s_own(award, other, template):
     _posting(template, title="Cloud engineer")
-    client = _signed_in(award)
-    _get(client, award, {"keyword": "engineer", "page": "1"})
+    _get(_signed_in(award), award)
 
-    response, read_rows = _get(client, award, {"keyword": "engineer"})  # the same results, another address
+    response, read_rows = _get(_signed_in(other), other)  # the rendering the first earner's request stored
 
     assert not read_rows
-    assert f'name="next" value="{_jobs_url(award)}?keyword=engineer"' in response.text
+    jobs_url = _jobs_url(other)
+    assert f'name="next" value="{jobs_url}?keyword=engineer"' in response.text
+    assert f'<a href="{jobs_url}">Clear</a>' in response.text
+    assert f'<a href="{jobs_url}" aria-current="page">Jobs</a>' in response.text
+    assert f'<a href="{reverse("award_salary", args=[other.public_id])}">Salary</a>' in response.text
+    assert f'<a href="{other.get_absolute_url()}">Badge</a>' in response.text
+
+
+def test_a_renamed_badge_is_shown_at_once(award, template):
+    _posting(template, title="Cloud engineer")
+    client = _signed_in(award)
+    _get(client, award)
+
+    BadgeTemplate.objects.filter(pk=template.pk).update(name="Azure Administrator Associate")
+    response, _ = _get(client, award)
+
+    assert "<h1>Jobs for Azure Administrator Associate</h1>" in response.text
+
+
+def test_an_exam_badge_for_the_same_certification_shows_its_own_name(award, template):
+    _posting(template, title="Cloud engineer")
+    _get(_signed_in(award), award)
+    exam = ExamFactory()
+    exam.certifications.add(template.certification)
+    exam_award = AcceptedAwardFactory(
+        template=BadgeTemplateFactory(certification=None, exam=exam, name="Exam AZ-104", slug="exam-az-104")
+    )
+
+    response, _ = _get(_signed_in(exam_award), exam_award)
+
+    assert "<h1>Jobs for Exam AZ-104</h1>" in response.text and card_titles(response) == ["Cloud engineer"]
 
 
 @pytest.mark.parametrize(
