@@ -79,7 +79,7 @@ def _listing(request, search, rows):
 
     Postings published more than JOBS_FRESH_DAYS ago are not called open: most are filled long since.
     `rows` are the matches (`cached_match_rows`), None for a broad search. The page's object_list holds the ids
-    shown; their rows are read with the results (`jobs.results`), and only when those are not cached.
+    shown; their rows are read with the rendering of the page (`jobs.tab`), and only when it is not cached.
     """
     if rows is None:  # a broad search: the database splits it, each part read off the sort index
         return _listing_split_by_the_database(request, search())

@@ -21,5 +21,5 @@ def award_in_state(state, **fields):
 
 def card_titles(response):
     """The titles of the posting cards a page shows, read from its markup: the Jobs tab's results may come from
-    the cache (jobs/results.py), and then no posting is in the template context."""
+    the cache (jobs/tab.py), and then no posting is in the template context."""
     return [html.unescape(title) for title in re.findall(r'<h3 class="job-title">(.*?)(?: <span|</h3>)', response.text)]
