@@ -3,7 +3,7 @@ databases (SQLite in development) fall back to substring matches."""
 
 import hashlib
 import json
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -118,6 +118,28 @@ def split_ids_by_age(rows):
         is_current = posted_on >= since if posted_on is not None else fetched_at >= listed_since
         (current if is_current else older).append((pk, posted_on))
     return current, older
+
+
+def next_split_change(rows):
+    """The first instant at which `split_ids_by_age(rows)` will split them otherwise, None if never: when the first
+    current one turns older. A dated posting does at the local midnight after `posted_on` + JOBS_FRESH_DAYS, an
+    undated one JOBS_FRESH_DAYS after it was last fetched (at that instant exactly it is still current: the
+    answer is early by an instant, never late)."""
+    since, listed_since = _age_limits()
+    days = timedelta(days=settings.JOBS_FRESH_DAYS)
+    first_dated, first_fetched = None, None
+    for _, posted_on, fetched_at in rows:
+        if posted_on is not None:
+            if posted_on >= since and (first_dated is None or posted_on < first_dated):
+                first_dated = posted_on
+        elif fetched_at >= listed_since and (first_fetched is None or fetched_at < first_fetched):
+            first_fetched = fetched_at
+    instants = []
+    if first_dated is not None:
+        instants.append(timezone.make_aware(datetime.combine(first_dated + days + timedelta(days=1), time.min)))
+    if first_fetched is not None:
+        instants.append(first_fetched + days)
+    return min(instants, default=None)
 
 
 def page_of_ids(ids, number, *, per_page):

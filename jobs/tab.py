@@ -4,17 +4,24 @@ insight), rendered once and shared by every earner who asks the same thing.
 Loading a page's 20 rows and rendering the page was most of its CPU (bench/README.md, "Jobs tab"). What the
 content shows is a function of the postings and the stored insight, which the postings version covers (see
 `jobs.search.cached_match_rows` and migrations/0006), of the badge's name and certifications, of the query
-string (the form, the page's links), and of the page's state: its ids in order, the counts, the split by age and
-JOBS_FRESH_DAYS. The key holds all of that state itself rather than what it was worked out from: the split by
-age moves with the clock, and when it moves a posting from one part to the other the ids or counts change, and
-with them the key. Whatever changes what the content shows changes the key.
+string (the form, the page's links), and of the split by age, which moves with the clock. Two keys, by the size
+of the search:
 
-Five things in it are the earner's own: the award's id (in its links), whether each posting is saved (the save
-form's action and the button's word), the CSRF field and `next` (the page's own path). The content is rendered
-without the request and without the award, from a stand-in holding only the badge's name and a placeholder id,
-with a slot in each of those places; the slots are filled per request from the earner's saved postings on the
-page (one query) and the request. A shared rendering holds nothing of the earner who happened to render it. Slots
-are marked by a token drawn at random for each rendering, so no text of a posting can pass for one.
+- up to COUNT_CAP matches (most searches): the version and what the request asks (`asked_key`), known before
+  anything is read, so a page served from the cache costs one cache read. The split is then the one thing the
+  key does not cover: the entry holds the instant it next changes, worked out from the matches when the page is
+  rendered (`jobs.search.next_split_change`), and is served only before it;
+- a broader search, split by the database: the version, what the request asks and the page's state (its ids in
+  order, the counts and the split), worked out per request as before (`state_key`): when the clock moves a
+  posting from one part to the other, the ids or counts change and with them the key.
+
+Five things in the content are the earner's own: the award's id (in its links), whether each posting is saved
+(the save form's action and the button's word), the CSRF field and `next` (the page's own path). The content is
+rendered without the request and without the award, from a stand-in holding only the badge's name and a
+placeholder id, with a slot in each of those places; the slots are filled per request from the earner's saved
+postings on the page (one query) and the request. A shared rendering holds nothing of the earner who happened to
+render it. Slots are marked by a token drawn at random for each rendering, so no text of a posting can pass for
+one.
 """
 
 import functools
@@ -32,14 +39,17 @@ from django.db import connection
 from django.template.backends.utils import csrf_input
 from django.template.loader import get_template, render_to_string
 from django.urls import get_script_prefix
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from badges.models import Award
 
+from . import search as postings_search
 from .cards import attribution, card_paths, card_postings, card_texts, saved_toggle
 from .insight import cached_market_insight
 from .models import SavedJob
+from .search import next_split_change
 
 TEMPLATE = "jobs/_tab.html"
 # Every template the content is rendered from: a change to any of them changes the key, so a deploy never serves
@@ -67,47 +77,100 @@ def _templates_digest():
     return hashlib.sha256("\0".join(get_template(name).template.source for name in TEMPLATES).encode()).hexdigest()
 
 
-def tab_key(version, request, award, certification_ids, page, listing):
-    """The cache key of the content showing `page` (its object_list the ids shown) under the postings' `version`."""
-    state = {
-        "ids": page.object_list,
-        "number": page.number,
-        "per_page": page.paginator.per_page,
-        "count": page.paginator.count,
-        "more_than_counted": page.more_than_counted,
-        **{name: listing.get(name) for name in STATE},
+def _asked(request, award, certification_ids, per_page):
+    """What a request asks of the content, known before its matches are read."""
+    return {
         "asked": sorted(request.GET.lists()),
         "badge": award.template.name,
         "certifications": certification_ids,
+        "per_page": per_page,
+        "count_cap": postings_search.COUNT_CAP,
         "fresh_days": settings.JOBS_FRESH_DAYS,
+        "timezone": timezone.get_current_timezone_name(),
         "script_prefix": get_script_prefix(),
         "templates": _templates_digest(),
     }
-    digest = hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
-    return f"jobs:tab:{version}:{digest}"
 
 
-def tab_html(request, *, version, award, form, certification_ids, listing, search):
-    """The content of the Jobs tab for the signed-in earner's `award`.
+def _key(prefix, version, state):
+    return f"{prefix}:{version}:{hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()}"
 
-    `listing["page"].object_list` holds the ids shown, `listing` the state the view worked out (`STATE`), `search()`
-    returns the search's queryset; it is called, and the page's rows and the insight read, only when the content
-    is not cached. `version` is the postings' version, None when its row is missing: then nothing is cached.
+
+def asked_key(version, request, award, certification_ids, per_page):
+    """The key of the content of a search with up to COUNT_CAP matches: what the request asks, under `version`.
+    Its entry holds the instant the split by age next changes, and is served only before it."""
+    return _key("jobs:tab", version, _asked(request, award, certification_ids, per_page))
+
+
+def state_key(version, request, award, certification_ids, page, listing):
+    """The key of the content of a broader search, split by the database: what the request asks and the page's
+    state (its ids, counts and split), under `version`."""
+    state = {
+        "ids": page.object_list,
+        "number": page.number,
+        "count": page.paginator.count,
+        "more_than_counted": page.more_than_counted,
+        **{name: listing.get(name) for name in STATE},
+        **_asked(request, award, certification_ids, page.paginator.per_page),
+    }
+    return _key("jobs:tab-state", version, state)
+
+
+def cached_tab(request, *, version, award, certification_ids, per_page):
+    """The content from the cache for a search with up to COUNT_CAP matches, filled for the signed-in earner; None
+    when it is not there, or when the split by age has moved since it was rendered (or nothing is cached).
+
+    One cache read and the earner's saved postings on the page: no form, matches or split are worked out.
+    """
+    if version is None:
+        return None
+    entry = cache.get(asked_key(version, request, award, certification_ids, per_page))
+    if entry is None:
+        return None
+    texts, slots, ids, changes_at = entry
+    if changes_at is not None and timezone.now() >= changes_at:
+        return None
+    return _filled((texts, slots), request, award, _saved_among(request.user, ids))
+
+
+def tab_html(request, *, version, award, form, certification_ids, listing, rows, search):
+    """The content of the Jobs tab for the signed-in earner's `award`, rendered, or for a broad search maybe from
+    the cache (a narrower one has just missed `cached_tab`).
+
+    `listing["page"].object_list` holds the ids shown, `listing` the state the view worked out (`STATE`), `rows`
+    the matches (`jobs.search.cached_match_rows`, None for a broad search), `search()` returns the search's
+    queryset; it is called, and the page's rows and the insight read, only when the content is not cached.
+    `version` is the postings' version, None when its row is missing: then nothing is cached.
     """
     page = listing["page"]
     ids = page.object_list
-    key = tab_key(version, request, award, certification_ids, page, listing) if version is not None else None
-    rendered = cache.get(key) if key else None
+    if version is None:
+        key = None
+    elif rows is None:
+        key = state_key(version, request, award, certification_ids, page, listing)
+    else:
+        key = asked_key(version, request, award, certification_ids, page.paginator.per_page)
+    rendered = cache.get(key) if key and rows is None else None
     if rendered is None:
         cards = list(card_postings(search(), request.user).filter(pk__in=ids)) if ids else []
         saved = {posting.pk for posting in cards if posting.is_saved}
         insight = cached_market_insight(certification_ids, version=version)
         rendered = _render(award, form, listing, cards, insight)
-        if key:
+        if key and rows is None:
             cache.set(key, rendered, settings.JOBS_SEARCH_CACHE_SECONDS)
+        elif key:
+            _store_until_the_split_moves(key, rendered, ids, next_split_change(rows))
     else:
         saved = _saved_among(request.user, ids)
     return _filled(rendered, request, award, saved)
+
+
+def _store_until_the_split_moves(key, rendered, ids, changes_at):
+    timeout = settings.JOBS_SEARCH_CACHE_SECONDS
+    if changes_at is not None:
+        timeout = min(timeout, (changes_at - timezone.now()).total_seconds())
+    if timeout >= 1:
+        cache.set(key, (*rendered, ids, changes_at), timeout)
 
 
 def _saved_among(user, ids):

@@ -35,7 +35,7 @@ from .search import (
     split_ids_by_age,
 )
 from .services import job_apply_count, saved_job_toggle
-from .tab import tab_html
+from .tab import cached_tab, tab_html
 
 PAGE_SIZE = 20
 MARKET_REGIONS_SHOWN = 10
@@ -117,28 +117,23 @@ def award_jobs(request, public_id):
     award = own_award_or_404(request.user, public_id, related=("template",), only=_AWARD_FIELDS)
     if not award.is_held:
         return _unlock_page(request, award, "jobs")
-    form = JobSearchForm(request.GET or None)
     certification_ids = certification_ids_for(award.template)
+    version = postings_version()
+    shared = dict(version=version, award=award, certification_ids=certification_ids)
+    body = cached_tab(request, per_page=PAGE_SIZE, **shared)
+    if body is not None:
+        return render(request, "jobs/award_jobs.html", {"award": award, "body": body})
+    form = JobSearchForm(request.GET or None)
     filters = form.filters()
     # Built only when a cache misses: the queryset alone is ~0.4 ms of the ORM.
     search = functools.cache(lambda: postings_filter(postings_for_certifications(certification_ids), **filters))
-    version = postings_version()
     rows = cached_match_rows(search, version=version, certification_ids=certification_ids, filters=filters)
     listing = _listing(request, search, rows)
     listing.update(
         query=_query(request), older_query=_query(request, age="older"), current_query=_query(request, age="current")
     )
-    body = tab_html(
-        request,
-        version=version,
-        award=award,
-        form=form,
-        certification_ids=certification_ids,
-        listing=listing,
-        search=search,
-    )
-    context = {"award": award, "form": form, "body": body, **listing}
-    return render(request, "jobs/award_jobs.html", context)
+    body = tab_html(request, form=form, listing=listing, rows=rows, search=search, **shared)
+    return render(request, "jobs/award_jobs.html", {"award": award, "form": form, "body": body, **listing})
 
 
 def _occupations_with_figures(certification_ids):

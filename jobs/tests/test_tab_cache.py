@@ -16,6 +16,7 @@ from django.utils import timezone
 from badgeportal.tests.stack import free_port
 from badges.models import BadgeTemplate
 from badges.tests.factories import AcceptedAwardFactory, BadgeTemplateFactory, CertificationFactory, ExamFactory
+from jobs import search as postings_search
 from jobs.models import JobPosting, SavedJob
 
 from .factories import JobPostingFactory
@@ -139,8 +140,9 @@ def test_the_cache_holds_nothing_of_the_earner_who_rendered_the_page(award, temp
     assert "Unsave" not in held and "/unsave/" not in held and "/save/" not in held
     assert "csrfmiddlewaretoken" not in held and response.cookies["csrftoken"].value not in held
     assert str(award.public_id) not in held and award.earner.email not in held
-    [(texts, slots)] = [value for key, value in stored if key.startswith("jobs:tab:")]
+    [(texts, slots, ids, changes_at)] = [value for key, value in stored if key.startswith("jobs:tab:")]
     assert {kind for kind, _ in slots} == {"award", "toggle", "label", "csrf", "here"}
+    assert ids == [saved.pk] and changes_at > timezone.now()
 
 
 def test_saving_and_unsaving_show_at_once_on_a_cached_page(award, template):
@@ -241,6 +243,59 @@ def test_postings_move_to_the_older_sample_as_the_clock_moves_on_a_cached_search
     assert card_titles(undated_older) == ["Recent engineer", "Aging engineer"]
     assert card_titles(both_older) == ["Recent engineer"] and "see them as a dated sample" in both_older.text
     assert card_titles(older) == ["Aging engineer", "Undated engineer"]
+
+
+def test_a_dated_posting_turns_older_at_the_local_midnight_after_the_limit(award, template, monkeypatch):
+    noon = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
+    _posting(template, title="Last day engineer", posted_on=noon.date() - timedelta(days=60))
+    _posting(template, title="Recent engineer", posted_on=noon.date() - timedelta(days=3))
+    client = _signed_in(award)
+    seen = []
+    for at in (noon, noon.replace(hour=23, minute=59, second=59), noon.replace(hour=0) + timedelta(days=1)):
+        monkeypatch.setattr(timezone, "now", lambda at=at: at)
+        response, read_rows = _get(client, award)
+        seen.append((card_titles(response), read_rows))
+
+    assert seen == [
+        (["Recent engineer", "Last day engineer"], True),
+        (["Recent engineer", "Last day engineer"], False),  # still the same day: from the cache
+        (["Recent engineer"], True),
+    ]
+
+
+def test_an_undated_posting_turns_older_the_limit_after_it_was_last_fetched(award, template, monkeypatch):
+    now = timezone.now()
+    fetched_at = now - timedelta(days=60) + timedelta(hours=1)
+    _posting(template, title="Undated engineer", posted_on=None, fetched_at=fetched_at)
+    _posting(template, title="Recent engineer", posted_on=timezone.localdate() - timedelta(days=3))
+    client = _signed_in(award)
+    seen = []
+    for at in (now, now + timedelta(minutes=59), now + timedelta(hours=1), now + timedelta(hours=1, seconds=1)):
+        monkeypatch.setattr(timezone, "now", lambda at=at: at)
+        response, read_rows = _get(client, award)
+        seen.append((card_titles(response), read_rows))
+
+    assert seen == [
+        (["Recent engineer", "Undated engineer"], True),
+        (["Recent engineer", "Undated engineer"], False),
+        (["Recent engineer", "Undated engineer"], True),  # at the limit exactly: still current, rendered again
+        (["Recent engineer"], True),
+    ]
+
+
+def test_a_broad_search_split_by_the_database_is_shared_too(award, other, template, monkeypatch, stored):
+    monkeypatch.setattr(postings_search, "COUNT_CAP", 1)
+    saved, not_saved = _posting(template, title="Cloud engineer"), _posting(template, title="Data engineer")
+    SavedJob.objects.create(user=award.earner, posting=saved)
+
+    mine, _ = _get(_signed_in(award), award)
+    theirs, _ = _get(_signed_in(other), other)
+
+    assert len([key for key, _ in stored if key.startswith("jobs:tab-state:")]) == 1  # rendered once
+    assert card_titles(mine) == card_titles(theirs) == ["Data engineer", "Cloud engineer"]
+    assert _toggles(mine.text) == {saved.pk: "unsave", not_saved.pk: "save"}
+    assert _toggles(theirs.text) == {saved.pk: "save", not_saved.pk: "save"}
+    assert str(award.public_id) not in theirs.text and "2 open postings" in theirs.text
 
 
 def test_a_new_freshness_limit_is_shown_at_once(award, template, settings):
