@@ -80,7 +80,7 @@ def _templates_digest():
 def _asked(request, award, certification_ids, per_page):
     """What a request asks of the content, known before its matches are read."""
     return {
-        "asked": sorted(request.GET.lists()),
+        "asked": list(request.GET.lists()),  # in order: the links it renders keep the order asked
         "badge": award.template.name,
         "certifications": certification_ids,
         "per_page": per_page,

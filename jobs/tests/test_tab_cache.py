@@ -359,3 +359,14 @@ def test_a_posting_title_that_looks_like_a_slot_is_shown_as_written(award, templ
     response, _ = _get(client, award)
 
     assert card_titles(response) == [title]
+
+
+def test_the_same_search_asked_in_another_order_keeps_its_own_order_in_the_links(award, template):
+    for n in range(25):
+        _posting(template, title=f"Cloud engineer {n}", remote=True)
+    client = _signed_in(award)
+    _get(client, award, {"keyword": "engineer", "remote": "on"})
+
+    response, _ = _get(client, award, {"remote": "on", "keyword": "engineer"})
+
+    assert 'href="?remote=on&amp;keyword=engineer&amp;page=2"' in response.text
