@@ -10,11 +10,13 @@ reads one row.
 
 from datetime import date, datetime
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncMonth
 
 from .charts import postings_chart
-from .models import NYC_ORIGIN, JobSource
+from .models import NYC_ORIGIN, JobSource, MarketInsight
 
 TOP = 5
 # Up to this many months from the first posting to the last, a bar a month; longer, a bar a year.
@@ -124,3 +126,22 @@ def market_insight(stored):
         "employers": [{"name": name, "count": count} for name, count in data["employers"]],
         "regions": [{"name": name, "count": count} for name, count in data["regions"]],
     }
+
+
+def cached_market_insight(certification_ids, *, version):
+    """The Jobs tab's insight context (`insight`, `insight_pending`) for a badge standing for `certification_ids`,
+    cached under the postings `version`, which a write of the stored insight raises too (migrations/0006).
+    Kept per certification, as the market salaries are: an exam badge shows its first certification's."""
+
+    def read():
+        stored = MarketInsight.objects.filter(certification_id__in=certification_ids[:1]).first()
+        return {"insight": market_insight(stored), "insight_pending": stored is None}
+
+    if version is None:
+        return read()
+    key = f"jobs:insight:{version}:{certification_ids[0] if certification_ids else ''}"
+    insight = cache.get(key)
+    if insight is None:
+        insight = read()
+        cache.set(key, insight, settings.JOBS_SEARCH_CACHE_SECONDS)
+    return insight

@@ -283,9 +283,10 @@ class MarketInsight(models.Model):
 
 
 class PostingsVersion(models.Model):
-    """One row whose `value` the database raises in the same transaction as any change to the postings or
-    their certification links (triggers, see migrations/0005): the key under which a search's matches are
-    cached, so no reader can see a list from before a refresh once the refresh has committed."""
+    """One row whose `value` the database raises in the same transaction as any change to the postings, their
+    certification links or the stored market insight (triggers, see migrations/0005 and 0006): the key under
+    which the Jobs tab caches a search's matches, its rendered results and the insight, so no reader can see a
+    list from before a refresh once the refresh has committed."""
 
     value = models.BigIntegerField(default=0)
 

@@ -8,9 +8,11 @@ from ..models import Award
 OWNER_PAGE_RELATED = ("template__issuer", "template__certification", "template__exam")
 
 
-def own_award_or_404(user, public_id, *, related=OWNER_PAGE_RELATED):
-    """The signed-in earner's own award in any state; anyone else, staff included, gets 404."""
-    return get_object_or_404(Award.objects.select_related(*related), public_id=public_id, earner=user)
+def own_award_or_404(user, public_id, *, related=OWNER_PAGE_RELATED, only=None):
+    """The signed-in earner's own award in any state; anyone else, staff included, gets 404. `only` the fields
+    a page reads, when it reads few."""
+    awards = Award.objects.select_related(*related)
+    return get_object_or_404(awards.only(*only) if only else awards, public_id=public_id, earner=user)
 
 
 def wallet_awards(user):

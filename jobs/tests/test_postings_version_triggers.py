@@ -1,4 +1,4 @@
-"""The triggers that raise the postings version (migrations/0005) exist once every migration has run, and watch
+"""The triggers that raise the postings version (migrations/0005 and 0006) exist once every migration has run, and watch
 every column a search or a card reads.
 
 SQLite rebuilds a table for many schema changes and a rebuilt table loses its triggers without a word; its
@@ -17,6 +17,7 @@ from jobs.models import JobPosting
 pytestmark = pytest.mark.django_db
 
 migration = importlib.import_module("jobs.migrations.0005_postingsversion")
+insight_migration = importlib.import_module("jobs.migrations.0006_insight_raises_postings_version")
 
 
 def _triggers():
@@ -34,11 +35,12 @@ def test_the_version_triggers_survive_the_later_migrations():
             f"{migration.VERSION}_postings",
             f"{migration.VERSION}_postings_update",
             f"{migration.VERSION}_links",
+            f"{migration.VERSION}_insight",
         }
     else:
         expected = {
             f"{migration.VERSION}_{table}_{event}"
-            for table in (migration.POSTINGS, migration.LINKS)
+            for table in (migration.POSTINGS, migration.LINKS, insight_migration.INSIGHT)
             for event in ("insert", "update", "delete")
         }
 

@@ -1,6 +1,7 @@
-"""The Jobs tab caches a search's matches under the postings' version (jobs.search.cached_match_rows). The
-database raises the version in the same transaction as any change to the postings or their certification
-links, whoever makes it, so a repeated search never lists what a refresh changed."""
+"""The Jobs tab caches a search's matches (jobs.search.cached_match_rows), the rendered page (jobs.tab) and the
+market insight under the postings' version. The database raises the version in the same transaction as any
+change to the postings, their certification links or the stored insight, whoever makes it, so a repeated search
+never shows what a refresh changed."""
 
 from datetime import timedelta
 
@@ -10,11 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from badges.tests.factories import AcceptedAwardFactory, BadgeTemplateFactory, CertificationFactory
-from jobs.models import JobPosting, PostingStatus, PostingsVersion
+from jobs.models import JobPosting, MarketInsight, PostingStatus, PostingsVersion
 from jobs.search import postings_version
-from jobs.services import job_apply_count, job_postings_purge, jobs_refresh
+from jobs.services import job_apply_count, job_postings_purge, jobs_refresh, market_insight_recompute
 
 from .factories import JobPostingFactory, job_source
+from .helpers import card_titles
 from .payloads import usajobs_item, usajobs_page
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +37,7 @@ def jobs(client, award):
     def titles(**params):
         response = client.get(url, {**SEARCH, **params})
         assert response.status_code == 200
-        return [posting.title for posting in response.context["page"].object_list]
+        return card_titles(response)
 
     return titles
 
@@ -134,6 +136,38 @@ def test_purging_closed_postings_raises_the_version(award):
     assert postings_version() > version
 
 
+def test_a_recomputed_market_insight_is_shown_at_once(client, award):
+    """The tab caches the insight under the version too: writing the stored insight raises it."""
+    _posting(award, title="Cloud engineer", employer="Contoso")
+    market_insight_recompute(certification=award.template.certification)
+    client.force_login(award.earner)
+    url = reverse("award_jobs", args=[award.public_id])
+    assert "Contoso" in _insight(client.get(url)) and "Contoso" in _insight(client.get(url))
+    _raw("UPDATE jobs_jobposting SET status = 'closed' WHERE title = 'Cloud engineer'")
+    _posting(award, title="Data engineer", employer="Fabrikam")
+    client.get(url)  # the new postings are listed, the stored insight is still the one computed before
+    version = postings_version()
+
+    market_insight_recompute(certification=award.template.certification)
+
+    assert postings_version() > version
+    insight = _insight(client.get(url))
+    assert "Fabrikam" in insight and "Contoso" not in insight
+
+
+def _insight(response):
+    return response.text[response.text.index('id="insight"') :]
+
+
+def test_deleting_the_stored_insight_raises_the_version(award):
+    market_insight_recompute(certification=award.template.certification)
+    version = postings_version()
+
+    MarketInsight.objects.all().delete()
+
+    assert postings_version() > version
+
+
 def test_counting_an_application_click_keeps_the_cached_searches(jobs, award):
     posting = _posting(award, title="Cloud engineer")
     jobs()
@@ -155,20 +189,20 @@ def test_the_same_search_on_another_badge_lists_that_badge_s_postings(client, aw
 
     for holder, title in [(award, "Cloud engineer"), (other, "Network engineer"), (award, "Cloud engineer")]:
         response = client.get(reverse("award_jobs", args=[holder.public_id]), SEARCH)
-        assert [p.title for p in response.context["page"].object_list] == [title]
+        assert card_titles(response) == [title]
 
 
 def test_saved_flags_are_read_per_earner_not_cached(client, award):
     posting = _posting(award, title="Cloud engineer")
     client.force_login(award.earner)
     url = reverse("award_jobs", args=[award.public_id])
-    assert client.get(url, SEARCH).context["page"].object_list[0].is_saved is False
+    save, unsave = reverse("job_save", args=[posting.pk]), reverse("job_unsave", args=[posting.pk])
+    assert f'action="{save}"' in client.get(url, SEARCH).text
 
-    client.post(reverse("job_save", args=[posting.pk]), {"next": url})
+    client.post(save, {"next": url})
 
-    response = client.get(url, SEARCH)
-    assert response.context["page"].object_list[0].is_saved is True
-    assert reverse("job_unsave", args=[posting.pk]).encode() in response.content
+    page = client.get(url, SEARCH).text
+    assert f'action="{unsave}"' in page and f'action="{save}"' not in page
 
 
 def test_without_its_version_row_the_search_is_not_cached(jobs, award):
