@@ -408,3 +408,60 @@ def test_a_save_that_changes_nothing_counted_leaves_the_rollups_as_they_were(tem
     Award.objects.filter(pk=award.pk).update(expiry_announced_at=timezone.now())
 
     assert rollup_rows() == before
+
+
+def _in_a_thread(work, started, release):
+    """Run `work` in a transaction on a connection of its own; signal `started` once it has written, and
+    commit when `release` is set."""
+    import threading
+
+    from django.db import connections, transaction
+
+    def run():
+        try:
+            with transaction.atomic():
+                work()
+                started.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("first", ["send", "delete"])
+def test_a_claim_email_sent_while_its_award_is_deleted_counts_nothing(real_services, first):
+    """Each transaction's trigger sees the other's rows as they were before it; the lock on the award makes
+    the second wait until the first commits, so that the email is counted out exactly once."""
+    import threading
+    import time
+
+    template = BadgeTemplateFactory()
+    award = award_issue(template=template, email="e@example.com", name="E", issued_on=TODAY)
+    email = OutboxEmail.objects.get(kind=CLAIM_EMAIL)
+    works = {
+        "send": lambda: OutboxEmail.objects.filter(pk=email.pk).update(sent_at=timezone.now()),
+        "delete": lambda: Award.objects.filter(pk=award.pk).delete(),
+    }
+    second = "delete" if first == "send" else "send"
+    started = {name: threading.Event() for name in works}
+    release = {name: threading.Event() for name in works}
+
+    threads = [_in_a_thread(works[first], started[first], release[first])]
+    assert started[first].wait(10)
+    threads.append(_in_a_thread(works[second], started[second], release[second]))
+    time.sleep(0.5)
+    assert not started[second].is_set()  # waiting for the first to commit
+    release[first].set()
+    assert started[second].wait(10)
+    release[second].set()
+    for thread in threads:
+        thread.join(10)
+
+    assert not Award.objects.exists()
+    counts = AwardDayClaimEmails.objects.filter(template=template).values_list("sent", "failed", "queued")
+    assert list(counts) == [(0, 0, 0)]
