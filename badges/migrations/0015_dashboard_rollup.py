@@ -144,9 +144,12 @@ def _pg_child_upsert(child, source):
 def _pg_children_of(child, sign, awards, a="a"):
     """The child rows of the awards in `awards` (alias `a`), signed, with the award's key."""
     spec = CHILDREN[child]
+    # LATERAL: one index lookup per award. The planner knows nothing of a transition table's size, and a
+    # hash join would read the whole outbox for an award or two.
     return (
-        f"SELECT {sign} AS sign, {a}.template_id, {a}.issued_on, e.* FROM {awards} JOIN {spec['table']} e "
-        f"ON {spec['award_id'][0].format(e='e')} = {a}.id AND {spec['where'].format(e='e')}"
+        f"SELECT {sign} AS sign, {a}.template_id, {a}.issued_on, e.* FROM {awards} CROSS JOIN LATERAL "
+        f"(SELECT * FROM {spec['table']} e WHERE {spec['award_id'][0].format(e='e')} = {a}.id "
+        f"AND {spec['where'].format(e='e')}) e"
     )
 
 
@@ -154,8 +157,9 @@ def _pg_awards_of(child, sign, rows):
     """The child rows in `rows` (alias e) whose award exists, signed, with the award's key."""
     spec = CHILDREN[child]
     return (
-        f"SELECT {sign} AS sign, a.template_id, a.issued_on, e.* FROM {rows} "
-        f"JOIN badges_award a ON a.id = {spec['award_id'][0].format(e='e')} WHERE {spec['where'].format(e='e')}"
+        f"SELECT {sign} AS sign, a.template_id, a.issued_on, e.* FROM {rows} CROSS JOIN LATERAL "
+        f"(SELECT template_id, issued_on FROM badges_award a WHERE a.id = {spec['award_id'][0].format(e='e')}) a "
+        f"WHERE {spec['where'].format(e='e')}"
     )
 
 
@@ -198,11 +202,15 @@ def _pg_triggers():
         # alone, so a save that changed nothing counted writes nothing.
         "award_update": ("badges_award", "UPDATE", "OLD TABLE AS old_awards NEW TABLE AS new_awards", [
             *_pg_award_upserts("SELECT -1 AS sign, * FROM old_awards UNION ALL SELECT 1 AS sign, * FROM new_awards"),
+            # Only SQL moves an award (the template and issue date are read-only after issue): look no further
+            # unless one did.
+            f"IF EXISTS (SELECT 1 FROM {MOVED}) THEN",
             *[
                 _pg_child_upsert(child, f"{_pg_children_of(child, -1, MOVED, a='o')} UNION ALL "
                                         f"{_pg_children_of(child, 1, MOVED, a='n')}")
                 for child in CHILDREN
             ],
+            "END IF;",
         ]),
     }  # fmt: skip
     for child, spec in CHILDREN.items():
