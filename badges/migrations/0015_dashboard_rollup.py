@@ -171,16 +171,24 @@ def _pg_lock_awards(child, tables):
     for an update of the award (an acceptance, an anonymisation), only for a delete."""
     spec = CHILDREN[child]
     ids = " UNION ".join(
-        f"SELECT {spec['award_id'][0].format(e='e')} FROM {table} e WHERE {spec['where'].format(e='e')}"
+        f"SELECT {spec['award_id'][0].format(e='e')} AS award_id FROM {table} e WHERE {spec['where'].format(e='e')}"
         for table in tables
     )
-    return f"PERFORM 1 FROM badges_award a WHERE a.id IN ({ids}) ORDER BY a.id FOR KEY SHARE OF a;"
+    # One index lookup per award, whatever plan PL/pgSQL kept (see MOVED_OLD).
+    return (
+        f"PERFORM 1 FROM ({ids} ORDER BY 1) ids CROSS JOIN LATERAL "
+        f"(SELECT 1 FROM badges_award a WHERE a.id = ids.award_id FOR KEY SHARE) locked;"
+    )
 
 
-# An award's key (template, issue day) changed: its children move (an award's id never changes).
-MOVED = (
-    "old_awards o JOIN new_awards n ON n.id = o.id "
-    "AND (n.template_id, n.issued_on) IS DISTINCT FROM (o.template_id, o.issued_on)"
+# The awards an update moved to another key (template, issue day), as they were and as they are: set
+# differences, not a join of the two transition tables (PL/pgSQL keeps the plan it made for the first
+# statement, a single save, and a nested loop over two tables of 100,000 updated rows never ends).
+MOVED_OLD = (
+    "(SELECT id, template_id, issued_on FROM old_awards EXCEPT SELECT id, template_id, issued_on FROM new_awards) o"
+)
+MOVED_NEW = (
+    "(SELECT id, template_id, issued_on FROM new_awards EXCEPT SELECT id, template_id, issued_on FROM old_awards) n"
 )
 
 
@@ -204,10 +212,10 @@ def _pg_triggers():
             *_pg_award_upserts("SELECT -1 AS sign, * FROM old_awards UNION ALL SELECT 1 AS sign, * FROM new_awards"),
             # Only SQL moves an award (the template and issue date are read-only after issue): look no further
             # unless one did.
-            f"IF EXISTS (SELECT 1 FROM {MOVED}) THEN",
+            f"IF EXISTS (SELECT 1 FROM {MOVED_NEW}) THEN",
             *[
-                _pg_child_upsert(child, f"{_pg_children_of(child, -1, MOVED, a='o')} UNION ALL "
-                                        f"{_pg_children_of(child, 1, MOVED, a='n')}")
+                _pg_child_upsert(child, f"{_pg_children_of(child, -1, MOVED_OLD, a='o')} UNION ALL "
+                                        f"{_pg_children_of(child, 1, MOVED_NEW, a='n')}")
                 for child in CHILDREN
             ],
             "END IF;",
