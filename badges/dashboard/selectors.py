@@ -109,16 +109,18 @@ def dashboard_figures(*, start, end, issuer=None, template=None, today=None):
     today = today or timezone.localdate()
     in_scope = scope_q(issuer=issuer, template=template)
     scope = Award.objects.filter(in_scope).order_by()
-    summary = AwardDaySummary.objects.filter(in_scope, issued_q(start, end))
-    accept_days = AwardAcceptDays.objects.filter(in_scope, issued_q(start, end))
-    accepted_days = AwardAcceptedDay.objects.filter(in_scope, accepted_on__gte=start, accepted_on__lte=end)
+    # A rollup row whose rows were deleted (or moved) stays, counting nothing: left out where it is read.
+    summary = AwardDaySummary.objects.filter(in_scope, issued_q(start, end), issued__gt=0)
+    accept_days = AwardAcceptDays.objects.filter(in_scope, issued_q(start, end), awards__gt=0)
+    accepted_days = AwardAcceptedDay.objects.filter(
+        in_scope, accepted_on__gte=start, accepted_on__lte=end, awards__gt=0
+    )
 
     rows = {}
     views = AwardPageView.objects.filter(in_scope, day__gte=start, day__lte=end)
-    # Templates with an award issued in the range, or a page view in it (a rollup row whose awards were all
-    # deleted stays, counting nothing).
+    # Templates with an award issued in the range, or a page view in it.
     templates = BadgeTemplate.objects.select_related("issuer").filter(
-        Q(pk__in=summary.filter(issued__gt=0).values("template_id")) | Q(pk__in=views.values("template_id"))
+        Q(pk__in=summary.values("template_id")) | Q(pk__in=views.values("template_id"))
     )  # query 1
     for badge_template in templates.order_by("name"):
         rows[badge_template.pk] = Figures(template=badge_template)
@@ -132,10 +134,8 @@ def dashboard_figures(*, start, end, issuer=None, template=None, today=None):
         _add(rows, total, values.pop("template_id"), values)
     for values in views.values("template_id").annotate(page_views=Sum("views")).order_by():  # query 5
         _add(rows, total, values.pop("template_id"), values)
-    shares = AwardDayShares.objects.filter(in_scope, issued_q(start, end))
+    shares = AwardDayShares.objects.filter(in_scope, issued_q(start, end), clicks__gt=0)
     for values in shares.values("channel", "template_id").annotate(clicks=Sum("clicks")).order_by():  # query 6
-        if not values["clicks"]:
-            continue  # a rollup row whose share counts were all deleted
         row = rows.get(values["template_id"])
         if row is not None:
             row.shares[values["channel"]] = values["clicks"]
