@@ -6,7 +6,8 @@ outbox, plus share counts and page view counters; then times `dashboard_figures`
 the query count, and the plan of the slowest query.
 
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> nice -n 19 .venv/bin/python bench/dashboard/run.py
-(it refuses SQLite: the figures that matter are PostgreSQL's). BENCH_RESEED=1 seeds again.
+(it refuses SQLite: the figures that matter are PostgreSQL's). BENCH_RESEED=1 seeds again; BENCH_WRITES=1 also
+times what the rollup triggers (migration badges/0015) cost an import and acceptances.
 """
 
 import os
