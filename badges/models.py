@@ -1,3 +1,4 @@
+import datetime
 import secrets
 import uuid
 
@@ -433,6 +434,105 @@ class AwardPageView(models.Model):
 
     def __str__(self):
         return f"{self.award_id} on {self.day}: {self.views}"
+
+
+# The expiry date a rollup row files an award under when it never expires: a date, so that the row's key
+# holds no NULL (a unique key treats NULLs as distinct) and "expired before today" never counts it.
+NEVER_EXPIRES = datetime.date(9999, 12, 31)
+
+
+class AwardDaySummary(models.Model):
+    """The awards of one template issued on one day (and expiring on one day), counted: the program
+    dashboard sums these rows instead of the awards, so a range costs days x templates.
+
+    Written only by database triggers on the award table (migration 0015), in the same statement as the
+    award: every write path (a save, a queryset update or delete, `bulk_create`, COPY) keeps it exact.
+    """
+
+    template = models.ForeignKey(BadgeTemplate, on_delete=models.CASCADE, related_name="+")
+    issued_on = models.DateField()
+    expires_on = models.DateField(help_text="NEVER_EXPIRES for awards without an expiry date.")
+    issued = models.IntegerField(default=0)
+    opened = models.IntegerField(default=0)
+    accepted = models.IntegerField(default=0)
+    declined = models.IntegerField(default=0)
+    pending = models.IntegerField(default=0)  # pending and not revoked
+    revoked = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issued_on", "template", "expires_on"], name="award_day_summary_key")
+        ]
+
+    def __str__(self):
+        return f"{self.template_id} issued {self.issued_on}: {self.issued}"
+
+
+class AwardAcceptDays(models.Model):
+    """How many of one template's awards issued on one day were accepted after `days` whole days (from
+    the award's making to its acceptance, rounded down): the histogram the dashboard's median is read from.
+    Written only by the triggers that write `AwardDaySummary`."""
+
+    template = models.ForeignKey(BadgeTemplate, on_delete=models.CASCADE, related_name="+")
+    issued_on = models.DateField()
+    days = models.IntegerField()
+    awards = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["issued_on", "template", "days"], name="award_accept_days_key")]
+
+    def __str__(self):
+        return f"{self.template_id} issued {self.issued_on}: {self.awards} in {self.days} days"
+
+
+class AwardAcceptedDay(models.Model):
+    """How many of one template's awards (accepted now) were accepted on one day (UTC, the site's time zone):
+    the accepted side of the dashboard's weekly chart. Written only by the rollup triggers."""
+
+    template = models.ForeignKey(BadgeTemplate, on_delete=models.CASCADE, related_name="+")
+    accepted_on = models.DateField()
+    awards = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["accepted_on", "template"], name="award_accepted_day_key")]
+
+    def __str__(self):
+        return f"{self.template_id} accepted {self.accepted_on}: {self.awards}"
+
+
+class AwardDayClaimEmails(models.Model):
+    """The claim emails of one template's awards issued on one day, by state (the outbox's `STATE_Q`).
+    Written only by triggers on the outbox and the award tables (migration 0015)."""
+
+    template = models.ForeignKey(BadgeTemplate, on_delete=models.CASCADE, related_name="+")
+    issued_on = models.DateField()
+    sent = models.IntegerField(default=0)
+    failed = models.IntegerField(default=0)
+    queued = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["issued_on", "template"], name="award_day_claim_emails_key")]
+
+    def __str__(self):
+        return f"{self.template_id} issued {self.issued_on}: {self.sent} claim emails sent"
+
+
+class AwardDayShares(models.Model):
+    """Share clicks on one channel of one template's awards issued on one day (the sum of their
+    `ShareCount`s). Written only by triggers on the share counts and the award tables (migration 0015)."""
+
+    template = models.ForeignKey(BadgeTemplate, on_delete=models.CASCADE, related_name="+")
+    issued_on = models.DateField()
+    channel = models.CharField(max_length=20, choices=ShareChannel.choices)
+    clicks = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issued_on", "template", "channel"], name="award_day_shares_key")
+        ]
+
+    def __str__(self):
+        return f"{self.template_id} issued {self.issued_on}: {self.clicks} on {self.channel}"
 
 
 class ReminderKind(models.TextChoices):

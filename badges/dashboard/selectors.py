@@ -1,26 +1,43 @@
 """The program dashboard's figures, counted by the database: a fixed number of queries whatever the number
-of awards (`dashboard_figures` makes nine).
+of awards (`dashboard_figures` makes eight).
 
 The awards counted are those issued in the chosen range (a cohort): issued, claim emails, claim links opened,
 accepted, declined, pending, revoked, expired, the acceptance rate, the median time to accept and the
 shares. Page views and the weekly chart count what happened in the range: views on those days, awards
 issued and accepted in each week.
+
+Everything but the page views (already one row per award and day, summed by template and day) is read
+from rollups per template and day (`AwardDaySummary`, `AwardAcceptDays`, `AwardAcceptedDay`,
+`AwardDayClaimEmails`, `AwardDayShares`), which triggers keep exact with every write to the awards, the
+outbox and the share counts (migration 0015): a range costs its days x templates, not its awards. The median
+is taken from whole days (each award's time to accept rounded down to the day), and the page says so.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from django.db import connection
-from django.db.models import Case, Count, F, Q, Subquery, Sum, Value, When
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from outbox.models import PAYLOAD_AWARD_ID, STATE_Q, OutboxEmail, OutboxState
+from ..models import (
+    Award,
+    AwardAcceptDays,
+    AwardAcceptedDay,
+    AwardDayClaimEmails,
+    AwardDayShares,
+    AwardDaySummary,
+    AwardPageView,
+    AwardState,
+    BadgeTemplate,
+    ShareChannel,
+)
 
-from ..awards.services import CLAIM_EMAIL
-from ..models import Award, AwardPageView, AwardState, BadgeTemplate, ShareChannel, ShareCount
-from .aggregates import Median
-
+# The time zone of the days `AwardAcceptedDay` counts (the site's, settings.TIME_ZONE, at the migration).
+ROLLUP_TIME_ZONE = "UTC"
+# The claim emails of the range's awards by state (the outbox's `STATE_Q`, as the rollup's triggers apply it).
+EMAIL_SUMS = {"emails_sent": Sum("sent"), "emails_failed": Sum("failed"), "emails_queued": Sum("queued")}
 AWARD_COUNTS = ("issued", "opened", "accepted", "declined", "pending", "revoked", "expired")
 EMAIL_COUNTS = ("emails_sent", "emails_failed", "emails_queued")
 
@@ -62,17 +79,15 @@ class Dashboard:
     channels: list = field(default_factory=lambda: list(ShareChannel.choices))
 
 
-def _award_aggregates(today):
+def _summary_sums(today):
+    """The award counts, summed from the rollup rows (`AwardDaySummary`): the conditions each count stands
+    for are in the migration that writes them (badges/migrations/0015_dashboard_rollup.py)."""
     return {
-        "issued": Count("pk"),
-        "opened": Count("pk", filter=Q(claim_link_opened_at__isnull=False)),
-        "accepted": Count("pk", filter=Q(state=AwardState.ACCEPTED)),
-        "declined": Count("pk", filter=Q(state=AwardState.DECLINED)),
-        "pending": Count("pk", filter=Q(state=AwardState.PENDING, revoked_at__isnull=True)),
-        "revoked": Count("pk", filter=Q(revoked_at__isnull=False)),
-        "expired": Count("pk", filter=Q(revoked_at__isnull=True, expires_on__lt=today)),
-        # From the award's making (its claim email) to the earner's acceptance; NULL for the others.
-        "median_time_to_accept": Median(F("accepted_at") - F("created_at")),
+        # Not revoked and past its expiry date: the rows are keyed by expiry date, so this stays exact for any
+        # `today` (a badge that never expires is filed under `NEVER_EXPIRES`). First, so that `F("issued")`
+        # names the column, not the sum annotated below under the same name.
+        "expired": Sum(F("issued") - F("revoked"), filter=Q(expires_on__lt=today)),
+        **{name: Sum(name) for name in ("issued", "opened", "accepted", "declined", "pending", "revoked")},
     }
 
 
@@ -92,35 +107,35 @@ def issued_q(start, end, prefix=""):
 
 def dashboard_figures(*, start, end, issuer=None, template=None, today=None):
     today = today or timezone.localdate()
-    scope = Award.objects.filter(scope_q(issuer=issuer, template=template)).order_by()
-    cohort = scope.filter(issued_q(start, end))
-    via_award = scope_q(issuer=issuer, template=template, prefix="award__")
-    aggregates = _award_aggregates(today)
+    in_scope = scope_q(issuer=issuer, template=template)
+    scope = Award.objects.filter(in_scope).order_by()
+    # A rollup row whose rows were deleted (or moved) stays, counting nothing: left out where it is read.
+    summary = AwardDaySummary.objects.filter(in_scope, issued_q(start, end), issued__gt=0)
+    accept_days = AwardAcceptDays.objects.filter(in_scope, issued_q(start, end), awards__gt=0)
+    accepted_days = AwardAcceptedDay.objects.filter(
+        in_scope, accepted_on__gte=start, accepted_on__lte=end, awards__gt=0
+    )
 
     rows = {}
-    views = AwardPageView.objects.filter(scope_q(issuer=issuer, template=template), day__gte=start, day__lte=end)
+    views = AwardPageView.objects.filter(in_scope, day__gte=start, day__lte=end)
     # Templates with an award issued in the range, or a page view in it.
     templates = BadgeTemplate.objects.select_related("issuer").filter(
-        Q(pk__in=cohort.values("template_id")) | Q(pk__in=views.values("template_id"))
+        Q(pk__in=summary.values("template_id")) | Q(pk__in=views.values("template_id"))
     )  # query 1
     for badge_template in templates.order_by("name"):
         rows[badge_template.pk] = Figures(template=badge_template)
-    for values in cohort.values("template_id").annotate(**aggregates):  # query 2
-        row = rows[values.pop("template_id")]
-        for name, value in values.items():
-            setattr(row, name, value)
-    total = Figures(**cohort.aggregate(**aggregates))  # query 3: a median does not add up
+    total = Figures()
+    for values in summary.values("template_id").annotate(**_summary_sums(today)).order_by():  # query 2
+        _add(rows, total, values.pop("template_id"), values)
+    _medians(rows, total, accept_days)  # query 3
 
-    for values in _claim_email_counts(cohort):  # query 4
+    emails = AwardDayClaimEmails.objects.filter(in_scope, issued_q(start, end))
+    for values in emails.values("template_id").annotate(**EMAIL_SUMS).order_by():  # query 4
         _add(rows, total, values.pop("template_id"), values)
     for values in views.values("template_id").annotate(page_views=Sum("views")).order_by():  # query 5
         _add(rows, total, values.pop("template_id"), values)
-    for values in (
-        ShareCount.objects.filter(via_award, issued_q(start, end, prefix="award__"))
-        .values("channel", template_id=F("award__template_id"))
-        .annotate(clicks=Sum("clicks"))
-        .order_by()
-    ):  # query 6
+    shares = AwardDayShares.objects.filter(in_scope, issued_q(start, end), clicks__gt=0)
+    for values in shares.values("channel", "template_id").annotate(clicks=Sum("clicks")).order_by():  # query 6
         row = rows.get(values["template_id"])
         if row is not None:
             row.shares[values["channel"]] = values["clicks"]
@@ -129,8 +144,39 @@ def dashboard_figures(*, start, end, issuer=None, template=None, today=None):
     return Dashboard(
         rows=list(rows.values()),
         total=total,
-        weeks=_weeks(scope, start, end),  # queries 7 and 8
+        weeks=_weeks(scope, summary, accepted_days, start, end),  # queries 7 and 8
     )
+
+
+def _medians(rows, total, accept_days):
+    """The median time to accept per template and for the total, from the histograms of whole days: the
+    median of the awards' times each rounded down to the day (within a day of the exact median)."""
+    histograms = {}
+    for template_id, days, awards in (
+        accept_days.values_list("template_id", "days").annotate(awards=Sum("awards")).order_by()
+    ):
+        histograms.setdefault(template_id, Counter())[days] += awards
+    for template_id, histogram in histograms.items():
+        row = rows.get(template_id)
+        if row is not None:
+            row.median_time_to_accept = median_of_days(histogram)
+    total.median_time_to_accept = median_of_days(sum(histograms.values(), Counter()))
+
+
+def median_of_days(histogram):
+    """The median of a histogram {whole days: how many}, as a duration; None when it counts nothing."""
+    count = sum(awards for awards in histogram.values() if awards > 0)
+    if not count:
+        return None
+    middle = {(count - 1) // 2, count // 2}  # one position for an odd count, the two central ones for even
+    found, seen = [], 0
+    for days in sorted(histogram):
+        awards = histogram[days]
+        if awards <= 0:
+            continue
+        found += [days for position in middle if seen <= position < seen + awards]
+        seen += awards
+    return timedelta(days=sum(found) / len(found))
 
 
 def _add(rows, total, template_id, values):
@@ -141,60 +187,35 @@ def _add(rows, total, template_id, values):
         setattr(total, name, getattr(total, name) + (value or 0))
 
 
-def _claim_email_counts(cohort):
-    """Claim emails of the cohort's awards by template and state.
-
-    The outbox knows its award only by the payload, so there is no relation for the ORM to join on: the two
-    querysets are joined here in SQL, on the `PAYLOAD_AWARD_ID` expression (indexed for the award's page).
-    """
-    # Named columns: the SQL below refers to them.
-    awards_sql, awards_params = cohort.values(
-        cohort_award_id=F("pk"), cohort_template_id=F("template_id")
-    ).query.sql_with_params()
-    # A claim email is written with its award or later: the bound lets the outbox's index on `created_at`
-    # skip the emails of older awards (most of them, for a recent range).
-    first_made = cohort.order_by("created_at").values("created_at")[:1]
-    # Each state as 1 or 0, decided by the outbox's own rule (`STATE_Q`), for the sums below.
-    flags = {
-        f"is_{state}": Case(When(STATE_Q[state], then=Value(1)), default=Value(0))
-        for state in (OutboxState.SENT, OutboxState.FAILED, OutboxState.PENDING)
-    }
-    emails = OutboxEmail.objects.filter(kind=CLAIM_EMAIL, created_at__gte=Subquery(first_made)).annotate(
-        award_id=PAYLOAD_AWARD_ID, **flags
-    )
-    emails_sql, emails_params = emails.values("award_id", *flags).order_by().query.sql_with_params()
-    sql = f"""
-        SELECT awards.cohort_template_id, SUM(emails.is_sent), SUM(emails.is_failed), SUM(emails.is_pending)
-        FROM ({awards_sql}) awards JOIN ({emails_sql}) emails ON emails.award_id = awards.cohort_award_id
-        GROUP BY awards.cohort_template_id
-    """  # noqa: S608  (both parts are the ORM's own SQL, with their parameters passed apart)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, (*awards_params, *emails_params))
-        rows = cursor.fetchall()
-    return [
-        {"template_id": template_id, "emails_sent": sent, "emails_failed": failed, "emails_queued": queued}
-        for template_id, sent, failed, queued in rows
-    ]
-
-
-def _weeks(scope, start, end):
+def _weeks(scope, summary, accepted_days, start, end):
     """Issued and accepted per week (Monday first), every week of the range listed, empty ones too."""
     issued = dict(
-        scope.filter(issued_on__gte=start, issued_on__lte=end)
-        .annotate(week=TruncWeek("issued_on"))
+        summary.annotate(week=TruncWeek("issued_on"))
         .values("week")
-        .annotate(count=Count("pk"))
+        .annotate(count=Sum("issued"))
         .values_list("week", "count")
+        .order_by()
     )
-    # Bounds as moments, not `accepted_at__date`: a condition on the column itself, without converting each row.
-    accepted_range = {"accepted_at__gte": _start_of(start), "accepted_at__lt": _start_of(end + timedelta(days=1))}
-    accepted = dict(
-        scope.filter(state=AwardState.ACCEPTED, **accepted_range)
-        .annotate(week=TruncWeek("accepted_at"))
-        .values("week")
-        .annotate(count=Count("pk"))
-        .values_list("week", "count")
-    )
+    if timezone.get_current_timezone_name() == ROLLUP_TIME_ZONE:
+        accepted = dict(
+            accepted_days.annotate(week=TruncWeek("accepted_on"))
+            .values("week")
+            .annotate(count=Sum("awards"))
+            .values_list("week", "count")
+            .order_by()
+        )
+    else:
+        # The rollup's days are UTC days: in another time zone, the weeks are counted from the awards.
+        # Bounds as moments, not `accepted_at__date`: a condition on the column itself, without converting
+        # each row.
+        accepted_range = {"accepted_at__gte": _start_of(start), "accepted_at__lt": _start_of(end + timedelta(days=1))}
+        accepted = dict(
+            scope.filter(state=AwardState.ACCEPTED, **accepted_range)
+            .annotate(week=TruncWeek("accepted_at"))
+            .values("week")
+            .annotate(count=Count("pk"))
+            .values_list("week", "count")
+        )
     accepted = {_as_date(week): count for week, count in accepted.items()}
     issued = {_as_date(week): count for week, count in issued.items()}
     monday = start - timedelta(days=start.weekday())

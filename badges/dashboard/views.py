@@ -60,7 +60,7 @@ COLUMNS = [
     ("Revoked", "revoked"),
     ("Expired", "expired"),
     ("Acceptance rate (%)", "acceptance_rate"),
-    ("Median days to accept", "median_days"),
+    ("Median days to accept (whole days)", "median_days"),
     ("Page views", "page_views"),
 ]
 

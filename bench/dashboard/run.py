@@ -6,7 +6,8 @@ outbox, plus share counts and page view counters; then times `dashboard_figures`
 the query count, and the plan of the slowest query.
 
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> nice -n 19 .venv/bin/python bench/dashboard/run.py
-(it refuses SQLite: the figures that matter are PostgreSQL's). BENCH_RESEED=1 seeds again.
+(it refuses SQLite: the figures that matter are PostgreSQL's). BENCH_RESEED=1 seeds again; BENCH_WRITES=1 also
+times what the rollup triggers (migration badges/0015) cost an import and acceptances.
 """
 
 import os
@@ -153,6 +154,49 @@ def database_time(start, end):
     return total
 
 
+ROLLUP_TRIGGERS = {
+    "badges_award": ["badges_rollup_award_insert", "badges_rollup_award_update", "badges_rollup_award_delete"],
+    "outbox_outboxemail": ["badges_rollup_email_insert", "badges_rollup_email_update", "badges_rollup_email_delete"],
+    "badges_sharecount": ["badges_rollup_share_insert", "badges_rollup_share_update", "badges_rollup_share_delete"],
+}
+
+
+def write_costs(rows=5000, accepts=300):
+    """What the rollups' triggers cost the writes: an import of `rows` awards with their claim emails (COPY,
+    as `awards_issue_many` writes them), then `accepts` acceptances one by one, each in a transaction rolled
+    back, with the triggers and without them (disabled inside the transaction). Returns ms per case."""
+    from django.db import transaction
+
+    from badges.awards.bulk import award_item_build, awards_issue_many
+    from badges.awards.services import award_accept
+
+    template = BadgeTemplate.objects.get(slug="bench-0")
+    pending = list(Award.objects.filter(state=AwardState.PENDING, revoked_at__isnull=True).order_by("pk")[:accepts])
+    items = [
+        award_item_build(template=template, email=f"writes{n}@example.com", name="Earner", issued_on=TODAY)
+        for n in range(rows)
+    ]
+    times = {}
+    # Alternated and repeated (the median of three), so that neither side has the warm caches alone.
+    for _ in range(3):
+        for triggers in (True, False):
+            for label, work in (
+                (f"import {rows:,} awards + claim emails", lambda: awards_issue_many(items=items)),
+                (f"{accepts} acceptances, one by one", lambda: [award_accept(award=award) for award in pending]),
+            ):
+                with transaction.atomic():
+                    if not triggers:
+                        with connection.cursor() as cursor:
+                            for table, names in ROLLUP_TRIGGERS.items():
+                                for name in names:
+                                    cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {name}")
+                    started = time.perf_counter()
+                    work()
+                    times.setdefault((label, triggers), []).append((time.perf_counter() - started) * 1000)
+                    transaction.set_rollback(True)
+    return {key: statistics.median(values) for key, values in times.items()}
+
+
 def main():
     assert connection.vendor == "postgresql", "run it on PostgreSQL (DATABASE_URL)"
     if os.environ.get("BENCH_RESEED") or Award.objects.count() < AWARDS:
@@ -185,6 +229,14 @@ def main():
             f"| {page[0]:.0f} / {page[1]:.0f} | {page[2]:.0f} | {len(queries)} |"
         )
     print(f"load after: {os.getloadavg()}")
+    if os.environ.get("BENCH_WRITES"):
+        print(f"load before the writes: {os.getloadavg()}")
+        costs = write_costs()
+        print("| write | with the rollup triggers ms | without ms |")
+        print("| --- | --- | --- |")
+        for label in dict.fromkeys(label for label, _ in costs):
+            print(f"| {label} | {costs[(label, True)]:.0f} | {costs[(label, False)]:.0f} |")
+        print(f"load after the writes: {os.getloadavg()}")
     if os.environ.get("BENCH_EXPLAIN"):
         start, end = ranges["two years"]
         with CaptureQueriesContext(connection) as queries:

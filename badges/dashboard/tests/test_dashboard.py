@@ -169,7 +169,7 @@ def test_the_csv_export_holds_the_same_figures(staff_client, program):
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert response["Content-Type"].startswith("text/csv")
     assert [row["Badge"] for row in rows] == ["Cloud Engineer", "Data Analyst", "All badges"]
-    assert rows[0]["Issued"] == "6" and rows[0]["Median days to accept"] == "3.0"
+    assert rows[0]["Issued"] == "6" and rows[0]["Median days to accept (whole days)"] == "3.0"
     assert rows[0]["Shares: LinkedIn profile"] == "4"
     assert rows[2]["Issued"] == "7"
 
