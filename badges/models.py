@@ -446,10 +446,14 @@ class AwardDaySummary(models.Model):
     dashboard sums these rows instead of the awards, so a range costs days x templates.
 
     Written only by database triggers on the award table (migration 0015), in the same statement as the
-    award: every write path (a save, a queryset update or delete, `bulk_create`, COPY) keeps it exact.
+    award: every write path (a save, a queryset update or delete, `bulk_create`, COPY) keeps it exact. On
+    PostgreSQL a key's counts are spread over up to 16 rows (`slot`, chosen by the writing connection), so
+    that a long import holding its row blocks few other writers: the counts are the sums over the slots
+    (one row may be negative). The other rollups below work the same way.
     """
 
     template = models.ForeignKey(BadgeTemplate, on_delete=models.CASCADE, related_name="+")
+    slot = models.PositiveSmallIntegerField(default=0)
     issued_on = models.DateField()
     expires_on = models.DateField(help_text="NEVER_EXPIRES for awards without an expiry date.")
     issued = models.IntegerField(default=0)
@@ -461,7 +465,9 @@ class AwardDaySummary(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["issued_on", "template", "expires_on"], name="award_day_summary_key")
+            models.UniqueConstraint(
+                fields=["issued_on", "template", "expires_on", "slot"], name="award_day_summary_key"
+            )
         ]
 
     def __str__(self):
@@ -474,12 +480,15 @@ class AwardAcceptDays(models.Model):
     Written only by the triggers that write `AwardDaySummary`."""
 
     template = models.ForeignKey(BadgeTemplate, on_delete=models.CASCADE, related_name="+")
+    slot = models.PositiveSmallIntegerField(default=0)
     issued_on = models.DateField()
     days = models.IntegerField()
     awards = models.IntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["issued_on", "template", "days"], name="award_accept_days_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["issued_on", "template", "days", "slot"], name="award_accept_days_key")
+        ]
 
     def __str__(self):
         return f"{self.template_id} issued {self.issued_on}: {self.awards} in {self.days} days"
@@ -490,11 +499,14 @@ class AwardAcceptedDay(models.Model):
     the accepted side of the dashboard's weekly chart. Written only by the rollup triggers."""
 
     template = models.ForeignKey(BadgeTemplate, on_delete=models.CASCADE, related_name="+")
+    slot = models.PositiveSmallIntegerField(default=0)
     accepted_on = models.DateField()
     awards = models.IntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["accepted_on", "template"], name="award_accepted_day_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["accepted_on", "template", "slot"], name="award_accepted_day_key")
+        ]
 
     def __str__(self):
         return f"{self.template_id} accepted {self.accepted_on}: {self.awards}"
@@ -505,13 +517,16 @@ class AwardDayClaimEmails(models.Model):
     Written only by triggers on the outbox and the award tables (migration 0015)."""
 
     template = models.ForeignKey(BadgeTemplate, on_delete=models.CASCADE, related_name="+")
+    slot = models.PositiveSmallIntegerField(default=0)
     issued_on = models.DateField()
     sent = models.IntegerField(default=0)
     failed = models.IntegerField(default=0)
     queued = models.IntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["issued_on", "template"], name="award_day_claim_emails_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["issued_on", "template", "slot"], name="award_day_claim_emails_key")
+        ]
 
     def __str__(self):
         return f"{self.template_id} issued {self.issued_on}: {self.sent} claim emails sent"
@@ -522,13 +537,14 @@ class AwardDayShares(models.Model):
     `ShareCount`s). Written only by triggers on the share counts and the award tables (migration 0015)."""
 
     template = models.ForeignKey(BadgeTemplate, on_delete=models.CASCADE, related_name="+")
+    slot = models.PositiveSmallIntegerField(default=0)
     issued_on = models.DateField()
     channel = models.CharField(max_length=20, choices=ShareChannel.choices)
     clicks = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["issued_on", "template", "channel"], name="award_day_shares_key")
+            models.UniqueConstraint(fields=["issued_on", "template", "channel", "slot"], name="award_day_shares_key")
         ]
 
     def __str__(self):

@@ -109,18 +109,18 @@ def dashboard_figures(*, start, end, issuer=None, template=None, today=None):
     today = today or timezone.localdate()
     in_scope = scope_q(issuer=issuer, template=template)
     scope = Award.objects.filter(in_scope).order_by()
-    # A rollup row whose rows were deleted (or moved) stays, counting nothing: left out where it is read.
-    summary = AwardDaySummary.objects.filter(in_scope, issued_q(start, end), issued__gt=0)
-    accept_days = AwardAcceptDays.objects.filter(in_scope, issued_q(start, end), awards__gt=0)
-    accepted_days = AwardAcceptedDay.objects.filter(
-        in_scope, accepted_on__gte=start, accepted_on__lte=end, awards__gt=0
-    )
+    # A key's counts are the sums of its rows (one per slot, any of them possibly negative: migration 0015), so
+    # rows are only ever summed; a key whose awards were deleted (or moved) sums to nothing.
+    summary = AwardDaySummary.objects.filter(in_scope, issued_q(start, end))
+    accept_days = AwardAcceptDays.objects.filter(in_scope, issued_q(start, end))
+    accepted_days = AwardAcceptedDay.objects.filter(in_scope, accepted_on__gte=start, accepted_on__lte=end)
+    issued_in_range = summary.values("template_id").annotate(awards=Sum("issued")).filter(awards__gt=0)
 
     rows = {}
     views = AwardPageView.objects.filter(in_scope, day__gte=start, day__lte=end)
     # Templates with an award issued in the range, or a page view in it.
     templates = BadgeTemplate.objects.select_related("issuer").filter(
-        Q(pk__in=summary.values("template_id")) | Q(pk__in=views.values("template_id"))
+        Q(pk__in=issued_in_range.values("template_id")) | Q(pk__in=views.values("template_id"))
     )  # query 1
     for badge_template in templates.order_by("name"):
         rows[badge_template.pk] = Figures(template=badge_template)
@@ -134,8 +134,10 @@ def dashboard_figures(*, start, end, issuer=None, template=None, today=None):
         _add(rows, total, values.pop("template_id"), values)
     for values in views.values("template_id").annotate(page_views=Sum("views")).order_by():  # query 5
         _add(rows, total, values.pop("template_id"), values)
-    shares = AwardDayShares.objects.filter(in_scope, issued_q(start, end), clicks__gt=0)
+    shares = AwardDayShares.objects.filter(in_scope, issued_q(start, end))
     for values in shares.values("channel", "template_id").annotate(clicks=Sum("clicks")).order_by():  # query 6
+        if not values["clicks"]:
+            continue
         row = rows.get(values["template_id"])
         if row is not None:
             row.shares[values["channel"]] = values["clicks"]

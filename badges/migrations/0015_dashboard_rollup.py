@@ -23,6 +23,11 @@ EMAILS = "badges_awarddayclaimemails"
 SHARES = "badges_awarddayshares"
 OUTBOX = "outbox_outboxemail"
 NEVER_EXPIRES = "9999-12-31"  # badges.models.NEVER_EXPIRES
+# On PostgreSQL each key's counts are spread over this many rows (`slot`), one chosen by the writing backend:
+# a transaction that holds a rollup row until it commits (an import of 100,000 awards, for a minute) then
+# blocks only the writers that share its slot, not every acceptance, issue and claim email of that template
+# and day. The rows are deltas: one may be negative, their sum is the count. SQLite writes slot 0 only.
+SLOTS = 16
 CLAIM = "claim"  # badges.awards.services.CLAIM_EMAIL
 
 # The counts of a row of awards, each a condition on it (`{a}`: NEW, OLD or an alias), as the award queries
@@ -93,6 +98,8 @@ def _sum_signed(conditions, alias, letter):
 def _pg_upsert(table, keys, conflict, sums, source, where="TRUE"):
     """Add the grouped, signed rows of `source` (alias c) to `table`: net changes only, in key order (two
     statements lock the rows they share in the same order)."""
+    keys = [*keys, ("slot", f"(pg_backend_pid() % {SLOTS})")]
+    conflict = f"{conflict}, slot"
     names = [name for name, _ in keys] + [name for name, _ in sums]
     groups = ", ".join(str(n + 1) for n in range(len(keys)))
     changed = " OR ".join(f"{expression} <> 0" for _, expression in sums)
@@ -288,6 +295,8 @@ def _sqlite_upsert(table, keys, conflict, sums, source, where="1", group=True, s
     if sign < 0:
         match = " AND ".join(f"r.{name} = {expression}" for name, expression in keys)
         where = f"{where} AND EXISTS (SELECT 1 FROM {table} r WHERE {match})"
+    keys = [*keys, ("slot", "0")]
+    conflict = f"{conflict}, slot"
     names = [name for name, _ in keys] + [name for name, _ in sums]
     updates = ", ".join(f"{name} = {name} + excluded.{name}" for name, _ in sums)
     grouping = f" GROUP BY {', '.join(str(n + 1) for n in range(len(keys)))}" if group else ""
@@ -429,31 +438,34 @@ class Migration(migrations.Migration):
             name='AwardAcceptDays',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slot', models.PositiveSmallIntegerField(default=0)),
                 ('issued_on', models.DateField()),
                 ('days', models.IntegerField()),
                 ('awards', models.IntegerField(default=0)),
                 ('template', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='badges.badgetemplate')),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('issued_on', 'template', 'days'), name='award_accept_days_key')],
+                'constraints': [models.UniqueConstraint(fields=('issued_on', 'template', 'days', 'slot'), name='award_accept_days_key')],
             },
         ),
         migrations.CreateModel(
             name='AwardAcceptedDay',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slot', models.PositiveSmallIntegerField(default=0)),
                 ('accepted_on', models.DateField()),
                 ('awards', models.IntegerField(default=0)),
                 ('template', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='badges.badgetemplate')),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('accepted_on', 'template'), name='award_accepted_day_key')],
+                'constraints': [models.UniqueConstraint(fields=('accepted_on', 'template', 'slot'), name='award_accepted_day_key')],
             },
         ),
         migrations.CreateModel(
             name='AwardDayClaimEmails',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slot', models.PositiveSmallIntegerField(default=0)),
                 ('issued_on', models.DateField()),
                 ('sent', models.IntegerField(default=0)),
                 ('failed', models.IntegerField(default=0)),
@@ -461,26 +473,28 @@ class Migration(migrations.Migration):
                 ('template', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='badges.badgetemplate')),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('issued_on', 'template'), name='award_day_claim_emails_key')],
+                'constraints': [models.UniqueConstraint(fields=('issued_on', 'template', 'slot'), name='award_day_claim_emails_key')],
             },
         ),
         migrations.CreateModel(
             name='AwardDayShares',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slot', models.PositiveSmallIntegerField(default=0)),
                 ('issued_on', models.DateField()),
                 ('channel', models.CharField(choices=[('linkedin-profile', 'LinkedIn profile'), ('linkedin', 'LinkedIn post'), ('x', 'X'), ('facebook', 'Facebook'), ('email', 'Email')], max_length=20)),
                 ('clicks', models.IntegerField(default=0)),
                 ('template', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='badges.badgetemplate')),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('issued_on', 'template', 'channel'), name='award_day_shares_key')],
+                'constraints': [models.UniqueConstraint(fields=('issued_on', 'template', 'channel', 'slot'), name='award_day_shares_key')],
             },
         ),
         migrations.CreateModel(
             name='AwardDaySummary',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slot', models.PositiveSmallIntegerField(default=0)),
                 ('issued_on', models.DateField()),
                 ('expires_on', models.DateField(help_text='NEVER_EXPIRES for awards without an expiry date.')),
                 ('issued', models.IntegerField(default=0)),
@@ -492,7 +506,7 @@ class Migration(migrations.Migration):
                 ('template', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='badges.badgetemplate')),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('issued_on', 'template', 'expires_on'), name='award_day_summary_key')],
+                'constraints': [models.UniqueConstraint(fields=('issued_on', 'template', 'expires_on', 'slot'), name='award_day_summary_key')],
             },
         ),
         migrations.RunPython(create_triggers, drop_triggers),

@@ -17,7 +17,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
@@ -355,9 +355,8 @@ def test_whole_days_are_rounded_down_to_the_microsecond(templates):
         award = award_issue(template=templates[1], email="e@example.com", name="E", issued_on=date(2026, 10, 5))
         Award.objects.filter(pk=award.pk).update(created_at=made, state=AwardState.ACCEPTED, accepted_at=accepted_at)
 
-    histogram = {
-        row.days: row.awards for row in AwardAcceptDays.objects.filter(template=templates[1]).exclude(awards=0)
-    }
+    rows = AwardAcceptDays.objects.filter(template=templates[1]).values_list("days").annotate(awards=Sum("awards"))
+    histogram = {days: awards for days, awards in rows if awards}
     assert histogram == Counter((accepted_at - made) // timedelta(days=1) for accepted_at in cases)
     assert histogram == {0: 1, 1: 2, 3: 1, -1: 1}
 
@@ -371,16 +370,21 @@ def test_the_median_of_a_histogram():
     assert median_of_days({-1: 1, 2: 3}) == timedelta(days=2)
 
 
+KEY_COLUMNS = ("template_id", "issued_on", "expires_on", "accepted_on", "days", "channel")
+
+
 def rollup_rows():
-    return {
-        model.__name__: sorted(
-            tuple(value for name, value in row.items() if name != "id")
-            for row in model.objects.values()
-            if any(value for name, value in row.items() if name not in ("id", "template_id", "issued_on", "expires_on",
-                                                                             "accepted_on", "days", "channel"))
+    """Each rollup's counts by key, summed over the slots (migration 0015), keys counting nothing left out."""
+    rollups = {}
+    for model in ROLLUPS:
+        sums = defaultdict(Counter)
+        for row in model.objects.values():
+            key = tuple(row[name] for name in KEY_COLUMNS if name in row)
+            sums[key].update({name: value for name, value in row.items() if name not in (*KEY_COLUMNS, "id", "slot")})
+        rollups[model.__name__] = sorted(
+            (key, sorted(counts.items())) for key, counts in sums.items() if any(counts.values())
         )
-        for model in ROLLUPS
-    }  # fmt: skip
+    return rollups
 
 
 def test_the_migration_counts_the_rows_that_exist(templates):
@@ -463,5 +467,48 @@ def test_a_claim_email_sent_while_its_award_is_deleted_counts_nothing(real_servi
         thread.join(10)
 
     assert not Award.objects.exists()
-    counts = AwardDayClaimEmails.objects.filter(template=template).values_list("sent", "failed", "queued")
-    assert list(counts) == [(0, 0, 0)]
+    # Each connection writes its own slot's row: the counts are their sums.
+    counts = AwardDayClaimEmails.objects.filter(template=template).aggregate(Sum("sent"), Sum("failed"), Sum("queued"))
+    assert list(counts.values()) == [0, 0, 0]
+
+
+def _backend_pid():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_an_import_holding_its_rollup_rows_does_not_hold_up_an_acceptance_of_the_same_day(real_services):
+    """An import holds the rollup rows it wrote until it commits (a minute for 100,000 awards). A key's counts
+    are spread over slots chosen by the writing connection, so another connection accepting a badge of the
+    same template and day writes its own row and does not wait."""
+    import threading
+
+    migration = importlib.import_module("badges.migrations.0015_dashboard_rollup")
+    template = BadgeTemplateFactory()
+    held = award_issue(template=template, email="held@example.com", name="Held", issued_on=TODAY)
+    items = [
+        award_item_build(template=template, email=f"e{n}@example.com", name="E", issued_on=TODAY) for n in range(3)
+    ]
+    started, release, importer = threading.Event(), threading.Event(), {}
+
+    def run_import():
+        importer["pid"] = _backend_pid()
+        awards_issue_many(items=items)
+
+    thread = _in_a_thread(run_import, started, release)
+    try:
+        assert started.wait(10)
+        while _backend_pid() % migration.SLOTS == importer["pid"] % migration.SLOTS:
+            connection.close()  # the same slot as the import's: a new connection, a new backend
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")  # waiting on the import's rows fails the test
+        Award.objects.filter(pk=held.pk).update(state=AwardState.ACCEPTED, accepted_at=timezone.now())
+    finally:
+        release.set()
+        thread.join(10)
+
+    figures = dashboard_figures(start=TODAY, end=TODAY, template=template, today=TODAY)
+    assert (figures.total.issued, figures.total.accepted, figures.total.pending) == (4, 1, 3)
