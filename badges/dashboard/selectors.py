@@ -191,33 +191,15 @@ def _add(rows, total, template_id, values):
 
 def _weeks(scope, summary, accepted_days, start, end):
     """Issued and accepted per week (Monday first), every week of the range listed, empty ones too."""
-    issued = dict(
-        summary.annotate(week=TruncWeek("issued_on"))
-        .values("week")
-        .annotate(count=Sum("issued"))
-        .values_list("week", "count")
-        .order_by()
-    )
+    issued = _per_week(summary, "issued_on", Sum("issued"))
     if timezone.get_current_timezone_name() == ROLLUP_TIME_ZONE:
-        accepted = dict(
-            accepted_days.annotate(week=TruncWeek("accepted_on"))
-            .values("week")
-            .annotate(count=Sum("awards"))
-            .values_list("week", "count")
-            .order_by()
-        )
+        accepted = _per_week(accepted_days, "accepted_on", Sum("awards"))
     else:
         # The rollup's days are UTC days: in another time zone, the weeks are counted from the awards.
         # Bounds as moments, not `accepted_at__date`: a condition on the column itself, without converting
         # each row.
         accepted_range = {"accepted_at__gte": _start_of(start), "accepted_at__lt": _start_of(end + timedelta(days=1))}
-        accepted = dict(
-            scope.filter(state=AwardState.ACCEPTED, **accepted_range)
-            .annotate(week=TruncWeek("accepted_at"))
-            .values("week")
-            .annotate(count=Count("pk"))
-            .values_list("week", "count")
-        )
+        accepted = _per_week(scope.filter(state=AwardState.ACCEPTED, **accepted_range), "accepted_at", Count("pk"))
     accepted = {_as_date(week): count for week, count in accepted.items()}
     issued = {_as_date(week): count for week, count in issued.items()}
     monday = start - timedelta(days=start.weekday())
@@ -226,6 +208,13 @@ def _weeks(scope, summary, accepted_days, start, end):
         weeks.append((monday, issued.get(monday, 0), accepted.get(monday, 0)))
         monday += timedelta(days=7)
     return weeks
+
+
+def _per_week(rows, day, amount):
+    """{week: amount} of `rows` by the Monday of their `day` field."""
+    return dict(
+        rows.annotate(week=TruncWeek(day)).values("week").annotate(count=amount).values_list("week", "count").order_by()
+    )
 
 
 def _start_of(day):
