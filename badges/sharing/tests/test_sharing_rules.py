@@ -133,4 +133,5 @@ def test_the_share_panel_has_one_primary_action_add_to_linkedin_profile_then_the
     # Each network's own mark, inline and hidden from screen readers: the link's text names it.
     for network in ["linkedin", "x", "facebook", "email"]:
         assert re.search(rf'<svg class="network-icon icon-{network}"[^>]*aria-hidden="true"', panel)
-    assert not re.search(r'<(?:script|img|link)\b[^>]*(?:src|href)="(?:https?:)?//', panel)  # nothing fetched from elsewhere
+    # Nothing fetched from elsewhere.
+    assert not re.search(r'<(?:script|img|link)\b[^>]*(?:src|href)="(?:https?:)?//', panel)
