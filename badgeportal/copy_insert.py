@@ -43,7 +43,7 @@ def _json(field):
 
 # Each field type's value as COPY's text format writes it.
 TEXT_FORMATS = {
-    **dict.fromkeys(["CharField", "EmailField", "SlugField", "TextField", "URLField"], _text),
+    **dict.fromkeys(["CharField", "EmailField", "GenericIPAddressField", "SlugField", "TextField", "URLField"], _text),
     **dict.fromkeys(
         [
             "AutoField",
@@ -87,6 +87,19 @@ def ids_reserve(model, count):
             [table, model._meta.pk.column, count],
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+def bulk_insert(model, objs, *, ids=True):
+    """Write the unsaved instances `objs` and return them as a list: through COPY on PostgreSQL, `bulk_create`
+    elsewhere. With `ids`, each carries its id (reserved from the sequence first: one query more)."""
+    objs = list(objs)
+    if not supports_copy(model):
+        return model.objects.bulk_create(objs, batch_size=1000)
+    if ids:
+        for obj, pk in zip(objs, ids_reserve(model, len(objs)), strict=True):
+            obj.pk = pk
+    copy_insert(model, objs)
+    return objs
 
 
 def copy_insert(model, objs):

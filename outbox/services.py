@@ -29,7 +29,7 @@ from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from badgeportal.copy_insert import copy_insert, ids_reserve, supports_copy
+from badgeportal.copy_insert import bulk_insert
 from badgeportal.retries import backoff, claim_due
 
 from .models import OutboxEmail, OutboxPace, OutboxState
@@ -51,15 +51,8 @@ def outbox_enqueue_many(*, emails, sweep=True):
     A caller writing rows a batch at a time in one transaction (an import) passes `sweep=False` and calls
     `outbox_sweep_on_commit()` once: a sweep per batch would flood the queue with sweeps.
     """
-    if supports_copy(OutboxEmail):
-        emails = list(emails)
-        # An import writes 100,000 at once: COPY is several times faster than an INSERT compiled by Django.
-        for email, pk in zip(emails, ids_reserve(OutboxEmail, len(emails)), strict=True):
-            email.pk = pk
-        copy_insert(OutboxEmail, emails)
-        rows = emails
-    else:
-        rows = OutboxEmail.objects.bulk_create(emails, batch_size=1000)
+    # An import writes 100,000 at once: COPY is several times faster than an INSERT compiled by Django.
+    rows = bulk_insert(OutboxEmail, emails)
     if sweep:
         _sweep_after_commit()
     return rows

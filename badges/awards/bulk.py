@@ -16,9 +16,11 @@ from datetime import date
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.db.models.functions import Lower
 
-from badgeportal.copy_insert import copy_insert, ids_reserve, new_instances, supports_copy
+from badgeportal.copy_insert import bulk_insert, new_instances
+from badgeportal.lookups import InLines
 from outbox.models import OutboxEmail
 from outbox.services import outbox_enqueue_many, outbox_sweep_on_commit
 
@@ -37,6 +39,13 @@ from .services import (
 from .signals import awards_issued_in_bulk
 
 BATCH_SIZE = 1000
+
+
+def batch_size_for(count):
+    """Items per batch when `count` are issued: BATCH_SIZE, or for a large file a twentieth of it, up to five
+    times BATCH_SIZE. A batch costs a fixed number of statements and trigger runs, so fewer, larger batches are
+    faster; and a caller's progress moves once a batch, so a smaller file keeps batches of BATCH_SIZE."""
+    return min(max(BATCH_SIZE, count // 20), 5 * BATCH_SIZE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,12 +94,18 @@ def awards_existing(keys):
     keys = set(keys)
     if not keys:
         return set()
-    found = Award.objects.filter(
-        template_id__in={template_id for template_id, _ in keys},
-        recipient_email__in={email for _, email in keys},
-        revoked_at__isnull=True,
-    ).values_list("template_id", "recipient_email")
+    found = _awards_not_revoked(keys).values_list("template_id", "recipient_email")
     return set(found) & keys
+
+
+def _awards_not_revoked(keys):
+    """The awards not revoked of the templates and addresses in `keys`: every pair of `keys`, and others that
+    mix one pair's template with another's address (the callers keep only their pairs)."""
+    return Award.objects.filter(
+        InLines(F("recipient_email"), (email for _, email in keys)),
+        template_id__in={template_id for template_id, _ in keys},
+        revoked_at__isnull=True,
+    )
 
 
 def awards_held(keys, *, lock=False):
@@ -99,11 +114,7 @@ def awards_held(keys, *, lock=False):
     keys = set(keys)
     if not keys:
         return {}
-    awards = Award.objects.filter(
-        template_id__in={template_id for template_id, _ in keys},
-        recipient_email__in={email for _, email in keys},
-        revoked_at__isnull=True,
-    ).order_by("issued_on", "pk")
+    awards = _awards_not_revoked(keys).order_by("issued_on", "pk")
     if lock:
         awards = awards.select_for_update(of=("self",))
     held = {}
@@ -133,7 +144,7 @@ def _verified_owners(emails):
     """{email: user id} for the addresses verified on an account (stored lower-cased on awards)."""
     rows = (
         EmailAddress.objects.annotate(lower=Lower("email"))
-        .filter(lower__in=set(emails), verified=True)
+        .filter(InLines(F("lower"), emails), verified=True)
         .values_list("lower", "user_id")
     )
     return dict(rows)
@@ -246,12 +257,7 @@ def _issue_batch(batch, result, seen, send_email, duplicates, award_import):
     )
     for award, item in zip(awards, keep, strict=True):
         award.template = item.template  # receivers read it; the templates are a handful of shared objects
-    if supports_copy(Award):
-        for award, pk in zip(awards, ids_reserve(Award, len(awards)), strict=True):
-            award.pk = pk
-        copy_insert(Award, awards)
-    else:
-        Award.objects.bulk_create(awards, batch_size=len(awards))
+    bulk_insert(Award, awards)
     if send_email:
         rows = ({"kind": CLAIM_EMAIL, "to": a.recipient_email, "payload": {"award_id": a.pk}} for a in awards)
         outbox_enqueue_many(emails=new_instances(OutboxEmail, rows), sweep=False)

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from badgeportal.audit import audit_actor
 
-from ..awards.bulk import awards_issue_many
+from ..awards.bulk import awards_issue_many, batch_size_for
 from ..models import AwardImport, DuplicatePolicy, ImportState
 from .parsing import (
     ImportFileError,
@@ -212,6 +212,7 @@ def _run(import_id, progress):
             duplicates=award_import.duplicates,
             award_import=award_import,
             progress=report,
+            batch_size=batch_size_for(len(items)),
         )
     skipped = [Problem(item.ref, "recipient email", item.email, "skipped: a duplicate") for item in result.skipped]
     refused = [renewal_refused(item, error) for item, error in result.refused]

@@ -239,6 +239,13 @@ def test_awards_issued_in_bulk_get_one_entry_each_naming_who_imported_them():
     entries = LogEntry.objects.filter(additional_data__action="issued in bulk")
     assert sorted(entry.object_id for entry in entries) == sorted(award.pk for award in awards)
     assert {entry.actor_email for entry in entries} == {"importer@example.com"}
+    # Written by COPY on PostgreSQL: each reads back as an entry the ORM made would.
+    entry = entries.get(object_id=awards[0].pk)
+    assert (entry.action, entry.content_type.model) == (LogEntry.Action.CREATE, "award")
+    assert entry.object_pk == str(awards[0].pk)
+    assert entry.object_repr == str(awards[0]) and entry.actor == staff
+    assert entry.changes_dict == {"action": ["", "issued in bulk"]}
+    assert abs(timezone.now() - entry.timestamp) < timedelta(minutes=1)
 
 
 def test_bulk_entries_after_a_staff_request_do_not_name_that_staff_member(admin_client):

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from accounts.tests.factories import UserFactory
-from badges.awards.bulk import award_item_build, awards_issue_many
+from badges.awards.bulk import BATCH_SIZE, award_item_build, awards_issue_many, batch_size_for
 from badges.awards.signals import award_issued, awards_issued_in_bulk
 from badges.models import Award
 from badges.tests.factories import AwardFactory, BadgeTemplateFactory
@@ -151,3 +151,17 @@ def test_values_come_back_as_they_were_written():
         "o'neil@example.com", 'Ana \\N "Zoë" \\ Ruiz', "\\t-1", "https://x.example/a\\b")  # fmt: skip
     assert award.public_id and award.recipient_salt and award.created_at and award.is_public
     assert OutboxEmail.objects.get().payload == {"award_id": award.pk}
+
+
+@pytest.mark.parametrize(
+    ("count", "size"),
+    [
+        (1, BATCH_SIZE),
+        (20_000, BATCH_SIZE),
+        (40_000, 2 * BATCH_SIZE),
+        (100_000, 5 * BATCH_SIZE),
+        (10**6, 5 * BATCH_SIZE),
+    ],
+)
+def test_a_large_file_goes_in_about_twenty_batches_of_at_most_five_times_the_usual(count, size):
+    assert batch_size_for(count) == size
