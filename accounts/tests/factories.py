@@ -1,5 +1,8 @@
+import time
+
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import (
     TOTP,
     format_hotp_value,
@@ -44,8 +47,13 @@ def totp_enable(user):
     return secret
 
 
-def totp_code(secret):
-    """The code an authenticator app shows now, computed with allauth's own algorithm."""
+def totp_code(secret, *, valid_for_at_least=5):
+    """The code an authenticator app shows now, computed with allauth's own algorithm. Near the end of a
+    period the code would change before the server checks it (a browser test types it, then clicks):
+    then wait for the next period, as a person would for the next code."""
+    left = mfa_settings.TOTP_PERIOD - time.time() % mfa_settings.TOTP_PERIOD
+    if left < valid_for_at_least:
+        time.sleep(left + 0.05)
     return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
 
 
