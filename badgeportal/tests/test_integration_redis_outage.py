@@ -3,6 +3,7 @@ and the cache of both the worker and this process (which plays the web server)."
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.tests.factories import PASSWORD, UserFactory
 from badgeportal.tests.stack import eventually
@@ -33,6 +34,11 @@ def issue(template, prefix, count):
     return [award_issue(template=template, email=f"{prefix}{n}@example.com", name=f"Earner {n}") for n in range(count)]
 
 
+def refused_and_due_again(address):
+    email = OutboxEmail.objects.get(to=address)
+    return bool(email.last_error) and email.sent_at is None and email.next_attempt_at <= timezone.now()
+
+
 def test_the_worker_survives_redis_dying_while_it_holds_a_message(worker_on_private_redis, private_redis, smtp_inbox):
     # Two pool processes, one busy: the worker holds that task's message unacknowledged (acks_late) and
     # waits on Redis for another. That is when kombu used to take the worker down (badgeportal/broker.py).
@@ -48,6 +54,9 @@ def test_the_worker_survives_redis_dying_while_it_holds_a_message(worker_on_priv
     smtp_inbox.release()
 
     assert eventually(lambda: worker.log().count("Connected to") >= 2), worker.log()
+    # Released, the held email was refused (451) and waits for its retry: the beat's sweep would send it,
+    # and there is no beat here. Once it is due, the sweep that the next email queues sends both.
+    assert eventually(lambda: refused_and_due_again("held0@example.com")), worker.log()
     after = issue(template, "after", 1)  # queued on the new, empty Redis: only a live worker sends it
     assert eventually(lambda: len(smtp_inbox.messages) == 2), worker.log()
     assert worker.is_alive()
