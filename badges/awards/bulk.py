@@ -2,8 +2,9 @@
 
 `award_item_build` checks one award with the rules `award_issue` applies (the same normalisers);
 `awards_issue_many` writes checked items in batches, each batch a fixed number of queries whatever its size:
-the duplicates it holds, the verified owners of its addresses, one INSERT of awards, one INSERT of their
-claim emails. Everything happens in one transaction: a failure leaves nothing behind.
+the duplicates it holds, the verified owners of its addresses, then one write each (COPY on PostgreSQL) of
+the awards, their claim emails and their audit entries. Everything happens in one transaction: a failure
+leaves nothing behind.
 
 With the renew policy a batch also locks the awards its addresses already hold (one query) and renews each
 through `award_renew`, one award at a time: a renewal is rare beside an issue, and going through the service
