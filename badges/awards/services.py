@@ -451,7 +451,6 @@ def award_renew_check(*, award, expires_on, today=None):
         )
 
 
-@transaction.atomic
 def award_renewal_email(award):
     """The renewal email for `award` (unsaved), or None when nobody holds the badge: a pending one still waits
     on its claim email, a declined one was refused, an anonymised one has no address."""
@@ -460,6 +459,7 @@ def award_renewal_email(award):
     return OutboxEmail(kind=RENEWED_EMAIL, to=award.recipient_email, payload={"award_id": award.pk})
 
 
+@transaction.atomic
 def award_renew(*, award, expires_on, today=None, notify=True):
     """Give the award a new expiry date and record the renewal (`renewed_on`).
 

@@ -99,6 +99,21 @@ def test_renew_from_the_page_sets_the_new_date(staff_client):
     assert (award.expires_on, award.renewed_on) == (new_date, timezone.localdate())
 
 
+@pytest.mark.django_db(transaction=True)
+def test_renew_from_the_page_works_outside_a_test_transaction_and_tells_the_earner(staff_client):
+    """As in production, no transaction wraps the request: the renewal's row lock (FOR UPDATE on PostgreSQL)
+    must be taken in the service's own."""
+    award = AcceptedAwardFactory(issued_on=date(2024, 1, 1), expires_on=date(2026, 1, 1))
+    new_date = timezone.localdate() + timedelta(days=365)
+
+    response = staff_client.post(reverse("admin:badges_award_renew", args=[award.pk]), {"expires_on": new_date})
+
+    assert response.status_code == 302
+    award.refresh_from_db()
+    assert award.expires_on == new_date
+    assert list(OutboxEmail.objects.values_list("kind", "to")) == [("award_renewed", award.recipient_email)]
+
+
 def test_renew_refuses_a_past_date_with_a_message(staff_client):
     award = AcceptedAwardFactory()
 
