@@ -73,8 +73,7 @@ def award_import_check(*, import_id):
         return None
 
     def report(line, lines):
-        cache.set(progress_key(import_id), line, timeout=3600)
-        cache.set(lines_key(import_id), lines, timeout=3600)
+        cache.set(check_progress_key(import_id), (line, lines), timeout=3600)
 
     try:
         plan = plan_preview(
@@ -155,8 +154,9 @@ def progress_key(import_id):
     return f"award-import-progress:{import_id}"
 
 
-def lines_key(import_id):
-    return f"award-import-lines:{import_id}"
+def check_progress_key(import_id):
+    # Apart from the run's: the run must not start from where the check ended.
+    return f"award-import-check:{import_id}"
 
 
 def award_import_progress(*, award_import):
@@ -164,8 +164,7 @@ def award_import_progress(*, award_import):
     rows are checked, the lines of the file checked so far, out of all its lines. Kept in the cache: a
     running import's transaction shows the database nothing until the end."""
     if award_import.state == ImportState.CHECKING:
-        lines = cache.get(lines_key(award_import.pk), 0)
-        return min(cache.get(progress_key(award_import.pk), 0), lines), lines
+        return cache.get(check_progress_key(award_import.pk), (0, 0))
     total = award_import.rows_total - award_import.error_count
     if award_import.state == ImportState.DONE:
         return total, total

@@ -11,6 +11,7 @@ from badges.imports.services import (
     award_import_check,
     award_import_confirm,
     award_import_create,
+    award_import_progress,
     award_import_run,
     award_imports_resume,
 )
@@ -157,3 +158,15 @@ def test_the_check_reports_how_far_through_the_file_it_is(templates):
     plan_file(csv_bytes(*rows(2500)), progress=lambda line, lines: reports.append((line, lines)))
 
     assert reports == [(1001, 2502), (2001, 2502)]  # the header is line 1; the file ends with a newline
+
+
+def test_the_run_starts_its_progress_at_zero_not_where_the_check_ended(templates):
+    award_import = award_import_create(file_name="a.csv", data=csv_bytes(*rows(2500)), check_later=True)
+    award_import_check(import_id=award_import.pk)  # told the progress page line 2,001 of 2,502
+    award_import.refresh_from_db()
+    assert award_import_confirm(award_import=award_import, queue=False)
+
+    AwardImport.objects.filter(pk=award_import.pk).update(state=ImportState.RUNNING)  # its worker started
+    award_import.refresh_from_db()
+
+    assert award_import_progress(award_import=award_import) == (0, 2500)
